@@ -1,0 +1,151 @@
+"""Pelican settings for local builds (`make html`, `make serve`, `make devserver`).
+
+`publishconf.py` imports everything here and switches on what only a deployed
+site needs (absolute URLs, `--fatal warnings`).
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+AUTHOR = "Editorial team"
+SITENAME = "PTSD and Ketamine: An Evidence Guide"
+SITE_DESCRIPTION = (
+    "A plain-language, fully cited guide to PTSD and ketamine infusion therapy: "
+    "what the research shows, the risks, the costs and the alternatives."
+)
+# Empty in development: links are root-relative ("/what-is-ptsd/").
+# publishconf.py reads SITEURL from the environment.
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+THEME = "theme"
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# Clean, stable URLs. Slugs come from file names, never from titles, so a title
+# edit does not break links.
+SLUGIFY_SOURCE = "basename"
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "topics/{slug}/"
+CATEGORY_SAVE_AS = "topics/{slug}/index.html"
+CATEGORIES_URL = "topics/"
+CATEGORIES_SAVE_AS = "topics/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "robots"]
+ROBOTS_SAVE_AS = "robots.txt"
+PAGINATED_TEMPLATES = {}
+DEFAULT_PAGINATION = False
+
+# Feeds: Atom only, for the whole site and per topic. Absolute links come from
+# FEED_DOMAIN, which is SITEURL.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+FEED_MAX_ITEMS = 50
+RSS_FEED_SUMMARY_ONLY = True
+
+# Every metadata value shown as text is escaped by Jinja.
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+# Curly quotes, dashes, no widows -- but never inside code, scripts, JSON-LD,
+# or the citation plugin's markup: inline citations live in <sup>, reference
+# lists and "Cite this page" in <section> (Markdown itself never emits
+# <section>). Only plain tag names here: typogrify 2.1.0 builds a broken regex
+# from more than one "tag.class" selector.
+TYPOGRIFY = True
+TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "script", "style", "sup", "section"]
+TYPOGRIFY_OMIT_FILTERS = []
+TYPOGRIFY_DASHES = "oldschool"
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False, "toc_depth": "2-3"},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["editorial", "sitemap"]
+
+# sitemap plugin (pelican-sitemap)
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.6},
+    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
+    "exclude": ["^tags/", "^404"],
+}
+
+# editorial plugin: review dates
+EDITORIAL_REVIEW_INTERVAL_MONTHS = 12
+# The date the build treats as "today" (ISO date). Empty: the real date.
+EDITORIAL_TODAY = os.environ.get("EDITORIAL_TODAY", "")
+
+# Theme settings. Menu paths are relative to SITEURL.
+MENUITEMS = [
+    ("Topics", "topics/"),
+    ("FAQ", "faq/"),
+    ("Sources", "sources/"),
+    ("Search", "search/"),
+    ("About", "about/"),
+]
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+# Home page: topics in reading order; any other category follows alphabetically.
+TOPIC_ORDER = [
+    "Understanding PTSD",
+    "Treatment options",
+    "Ketamine basics",
+    "Research evidence",
+    "Safety",
+    "Practical guide",
+    "Living with PTSD",
+]
+# Paths below are relative to SITEURL.
+FIND_CARE_URL = "find-care/"
+CRISIS_URL = "get-help-now/"
+TOC_MIN_HEADINGS = 4
+SHARE_LINKS = True
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False
+OUTPUT_RETENTION = [".git"]
+
+# Local builds have no SITEURL, so feed links are root-relative; Pelican warns
+# about that. publishconf.py sets SITEURL and clears this filter.
+import logging  # noqa: E402
+
+LOG_FILTER = [
+    (logging.WARNING, "Feeds generated without SITEURL or FEED_DOMAIN set properly may not be valid"),
+]

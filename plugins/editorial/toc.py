@@ -1,0 +1,42 @@
+"""Collect an article's ``h2`` sections (id and text) for the table of contents."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+
+class _SectionParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections: list[tuple[str, str]] = []
+        self._current: str | None = None
+        self._text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h2":
+            self._current = dict(attrs).get("id")
+            self._text = []
+        elif self._current is not None and tag in ("sup", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "h2" and self._current:
+            text = " ".join("".join(self._text).split())
+            if text:
+                self.sections.append((self._current, text))
+            self._current = None
+        elif self._current is not None and tag in ("sup", "script") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._current is not None and not self._skip:
+            self._text.append(data)
+
+
+def sections(html: str) -> list[tuple[str, str]]:
+    """``[(id, plain text)]`` for every ``h2`` that has an id, in document order."""
+    parser = _SectionParser()
+    parser.feed(html or "")
+    parser.close()
+    return parser.sections

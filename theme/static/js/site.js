@@ -1,0 +1,16 @@
+/* Progressive enhancement only: the page reads fully without this file. */
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-copy-url]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var url = new URL(button.getAttribute("data-copy-url"), location.href).href;
+      navigator.clipboard.writeText(url).then(function () {
+        button.textContent = "Link copied";
+      }, function () {
+        button.textContent = "Copy failed: use the link below";
+      });
+    });
+  });
+})();

@@ -1,0 +1,174 @@
+"""Build the site with Pelican: every author mistake as one line, and an atomic
+output swap, so a failed build never touches what was already built.
+
+Usage: the same arguments as ``pelican`` (``-s``, ``-o``, ``-e``, ``--fatal``...).
+
+Why not plain ``pelican --fatal errors``? Pelican stops at the first error and
+then prints a traceback, and a file its reader cannot process is reported as
+``Could not process x.md`` with the reason dropped. Here every mistake in every
+file is printed as ``path:line: error: message`` (or ``path: error: ...``
+where no line applies), the build goes on to find the rest, and the exit
+status is 1 if any error (or, with ``--fatal warnings``, any warning) was seen.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from pelican import get_instance, parse_arguments  # noqa: E402
+from pelican.settings import read_settings  # noqa: E402
+
+PREFIXED = re.compile(r"^\S+?(:\d+)?: (error|warning): ")
+HEADER_FIELD = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
+
+
+def _field_line(path: str, needle: str | None = None, key: str | None = None) -> int | None:
+    """Line of the front-matter field whose value contains ``needle`` or whose name is ``key``."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    return None
+                match = HEADER_FIELD.match(line.strip())
+                if not match:
+                    continue
+                if key and match[1].lower() == key.lower():
+                    return number
+                if needle and needle in match[2]:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def describe_failure(path: str, exc: BaseException | None) -> str:
+    """One line for a file Pelican's reader could not process."""
+    if exc is None:
+        return f"{path}: error: could not be read"
+    line = getattr(exc, "line", None) or getattr(exc, "lineno", None)
+    if isinstance(exc, UnicodeDecodeError):
+        try:
+            with open(path, "rb") as handle:
+                line = handle.read()[: exc.start].count(b"\n") + 1
+        except OSError:
+            line = None
+        message = (
+            f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+            "save it with UTF-8 encoding"
+        )
+    elif isinstance(exc, PermissionError):
+        message = "cannot read the file: permission denied"
+    elif isinstance(exc, OSError):
+        message = f"cannot read the file: {exc.strerror or exc}"
+    elif isinstance(exc, ValueError) and not line:
+        text = str(exc)
+        quoted = re.search(r"'([^']+)'", text)
+        line = _field_line(path, needle=quoted[1] if quoted else None)
+        message = f"{text} (dates are YYYY-MM-DD)" if "date" in text.lower() else text
+    else:
+        message = str(exc) or exc.__class__.__name__
+    where = f"{path}:{line}" if line else path
+    return f"{where}: error: {message}"
+
+
+class OneLineHandler(logging.Handler):
+    """Prints each log record as one line and counts errors and warnings."""
+
+    def __init__(self, verbose: bool):
+        super().__init__(level=logging.DEBUG if verbose else logging.WARNING)
+        self.errors = 0
+        self.warnings = 0
+        self.verbose = verbose
+        self.content_path = "."
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        elif record.levelno >= logging.WARNING:
+            self.warnings += 1
+        print(self.format_line(record), file=sys.stderr, flush=True)
+
+    def format_line(self, record: logging.LogRecord) -> str:
+        if record.msg == "Could not process %s" and record.args:
+            path = os.path.relpath(os.path.join(self.content_path, str(record.args[0])))
+            return describe_failure(path, sys.exc_info()[1])
+        message = record.getMessage()
+        skipped = re.match(r"Skipping (\S+): could not find information about '(\w+)'", message)
+        if skipped:
+            path = os.path.relpath(os.path.join(self.content_path, skipped[1]))
+            return f"{path}:1: error: missing {skipped[2].capitalize()!r} in the front matter"
+        message = " — ".join(part.strip() for part in message.splitlines() if part.strip())
+        if PREFIXED.match(message):
+            return message
+        level = record.levelname.lower()
+        return f"{level}: {message}"
+
+
+def _swap_in(built: str, final: str) -> None:
+    """Replace ``final`` by ``built`` with two renames; the old tree is removed last."""
+    old = None
+    if os.path.exists(final):
+        old = tempfile.mkdtemp(prefix=".output-old-", dir=os.path.dirname(final))
+        os.rmdir(old)
+        os.rename(final, old)
+    os.rename(built, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    verbose = bool(args.verbosity and args.verbosity <= logging.INFO)
+    handler = OneLineHandler(verbose)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(handler.level)
+
+    settings_file = args.settings or os.path.join(ROOT, "pelicanconf.py")
+    args.settings = settings_file
+    final = os.path.abspath(args.output or read_settings(settings_file)["OUTPUT_PATH"])
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".output-new-", dir=os.path.dirname(final))
+    args.output = staging
+    args.delete_outputdir = False
+
+    started = time.perf_counter()
+    try:
+        pelican, settings = get_instance(args)
+        handler.content_path = settings["PATH"]
+        pelican.run()
+    except Exception as exc:  # one line, never a traceback
+        handler.errors += 1
+        where = ""
+        if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
+            where = f"{os.path.relpath(exc.filename)}:{exc.lineno}: "
+        print(f"{where}error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+
+    failed = handler.errors or (args.fatal == "warnings" and handler.warnings)
+    if failed:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(
+            f"Build failed: {handler.errors} error(s), {handler.warnings} warning(s). "
+            f"{os.path.relpath(final)}/ was left as it was.",
+            file=sys.stderr,
+        )
+        return 1
+    _swap_in(staging, final)
+    print(
+        f"Built {os.path.relpath(final)}/ in {time.perf_counter() - started:.1f} s "
+        f"({handler.warnings} warning(s))."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -136,6 +136,8 @@ FIND_CARE_URL = "find-care/"
 CRISIS_URL = "get-help-now/"
 TOC_MIN_HEADINGS = 4
 SHARE_LINKS = True
+# Set only by tools/devserver.py: adds the live-reload script.
+DEV_RELOAD = False
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

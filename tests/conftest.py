@@ -1,0 +1,104 @@
+"""Fixtures: the real site built once per run, a local server, a real browser.
+
+Browser tests need Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Without
+it they skip with one line saying how to enable them; with REQUIRE_BROWSER=1
+(as .ci/run sets) a missing browser fails the run instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from support import CHROMIUM, CHROMIUM_ARGS, build
+
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real site (content/ with pelicanconf.py), built once."""
+    output = tmp_path_factory.mktemp("site") / "output"
+    result = build(output)
+    if result.returncode != 0:
+        pytest.fail(f"the real site does not build:\n{result.stderr}", pytrace=False)
+    return output
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The real site built as `make publish` builds it (publishconf.py, fatal warnings)."""
+    from support import PUBLISHCONF
+
+    output = tmp_path_factory.mktemp("published") / "output"
+    result = build(output, conf=PUBLISHCONF, fatal="warnings",
+                   env={"SITEURL": "https://example.org/guide"})
+    if result.returncode != 0:
+        pytest.fail(f"the site does not publish:\n{result.stderr}", pytrace=False)
+    return output
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """Serves the built site on 127.0.0.1 (a free port); stopped at the end of the run."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _browser_missing_reason() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM}"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing_reason()
+    if reason:
+        message = (f"browser tests need Chromium: {reason}. Install it "
+                   "(apt-get install -y chromium) or set CHROMIUM=/path/to/chromium.")
+        if REQUIRE_BROWSER:
+            pytest.fail(message + " REQUIRE_BROWSER=1 makes this an error.", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, failed requests and every request URL."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.failed_requests = []
+    page.requested_urls = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+    page.on("request", lambda r: page.requested_urls.append(r.url))
+    yield page
+    context.close()

@@ -1,0 +1,100 @@
+"""Review metadata (plugins/editorial): each mistake is one line naming file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+
+import pytest
+
+from editorial import add_months
+from editorial.frontmatter import header_fields
+from support import build, copy_site, error_lines
+
+ARTICLE = """\
+Title: Review test
+Date: 2026-03-01
+Category: Safety
+Summary: A test article.
+Author: Editorial team
+{extra}
+Text.
+"""
+
+
+def write_article(content_dir, extra: str, name="review-test.md"):
+    path = content_dir / "articles" / name
+    path.write_text(ARTICLE.format(extra=textwrap.dedent(extra).strip() + "\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def content(tmp_path):
+    return copy_site("minimal", tmp_path)
+
+
+def run(content, tmp_path, today="2026-04-01", fatal="errors"):
+    output = tmp_path / "out"
+    return build(output, content=content, settings={"EDITORIAL_TODAY": today}, fatal=fatal)
+
+
+def test_valid_review_metadata_builds_and_defaults_next_review(content, tmp_path):
+    write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03")
+    result = run(content, tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "review-test" / "index.html").read_text()
+    assert "Next review due" in html and "March 2027" in html
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "message"),
+    [
+        ("Reviewer: Editorial team\nLast_reviewed: 2026-02-30", 7, "Last_reviewed: '2026-02-30' is not a date"),
+        ("Reviewer: Editorial team\nLast_reviewed: 3 March 2026", 7, "write it as YYYY-MM-DD"),
+        ("Reviewer: Editorial team\nLast_reviewed: 2026-05-01", 7, "Last_reviewed 2026-05-01 is in the future"),
+        ("Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nNext_review: 2026-01-01", 8,
+         "Next_review 2026-01-01 must come after Last_reviewed 2026-03-03"),
+        ("Last_reviewed: 2026-03-03", 1, "missing 'Reviewer' in the front matter"),
+        ("Reviewer: Editorial team", 1, "missing 'Last_reviewed' in the front matter"),
+    ],
+    ids=["impossible-date", "wrong-format", "future", "next-before-last", "no-reviewer", "no-last-reviewed"],
+)
+def test_review_mistake_is_one_error_line(content, tmp_path, extra, line, message):
+    write_article(content, extra)
+    result = run(content, tmp_path)
+    assert result.returncode == 1
+    errors = error_lines(result.stderr)
+    assert len(errors) == 1, result.stderr
+    assert re.match(rf"^\S*articles/review-test\.md:{line}: error: ", errors[0]), errors[0]
+    assert message in errors[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_overdue_review_is_a_warning_and_fails_publish(content, tmp_path):
+    write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2025-01-01")
+    lenient = run(content, tmp_path, today="2026-04-01", fatal="errors")
+    assert lenient.returncode == 0, lenient.stderr
+    assert "review-test.md:7: warning: review overdue: Next_review was 2026-01-01" in lenient.stderr
+    strict = run(content, tmp_path, today="2026-04-01", fatal="warnings")
+    assert strict.returncode == 1
+    assert "Build failed" in strict.stderr
+
+
+def test_header_fields_keeps_lines_and_raw_values(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text('Title: A <b> & "c"\nSummary: first\n    continued\nLast_reviewed: 2026-01-01\n\nBody: no\n')
+    fields = header_fields(str(path))
+    assert fields["title"] == (1, 'A <b> & "c"')
+    assert fields["summary"] == (2, "first continued")
+    assert fields["last_reviewed"] == (4, "2026-01-01")
+    assert "body" not in fields
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [(dt.date(2026, 3, 3), 12, dt.date(2027, 3, 3)), (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+     (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)), (dt.date(2026, 11, 15), 3, dt.date(2027, 2, 15))],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected

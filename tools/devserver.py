@@ -28,13 +28,12 @@ from build import OneLineHandler  # noqa: E402
 from pelican import Pelican  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 
-WATCHED = ("content", "theme", "plugins", "pelicanconf.py")
+WATCHED = ("theme", "plugins", "pelicanconf.py")
 
 
-def snapshot() -> dict[str, float]:
+def snapshot(content: str) -> dict[str, float]:
     stamps = {}
-    for top in WATCHED:
-        path = os.path.join(ROOT, top)
+    for path in [content, *(os.path.join(ROOT, top) for top in WATCHED)]:
         if os.path.isfile(path):
             stamps[path] = os.stat(path).st_mtime_ns
             continue
@@ -50,8 +49,9 @@ def snapshot() -> dict[str, float]:
 
 
 class Builder:
-    def __init__(self, output: str, handler: OneLineHandler):
+    def __init__(self, output: str, content: str, handler: OneLineHandler):
         self.output = output
+        self.content = content
         self.handler = handler
         self.generation = 0
         self.changed = threading.Condition()
@@ -63,10 +63,11 @@ class Builder:
             os.path.join(ROOT, "pelicanconf.py"),
             override={
                 "OUTPUT_PATH": self.output,
+                "PATH": self.content,
                 "DEV_RELOAD": True,
                 "CACHE_CONTENT": True,
                 "LOAD_CONTENT_CACHE": True,
-                "CACHE_PATH": os.path.join(ROOT, ".cache", "pelican"),
+                "CACHE_PATH": os.path.join(self.output + ".cache"),
             },
         )
         try:
@@ -124,6 +125,7 @@ def main(argv=None) -> int:
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--output", default=os.path.join(ROOT, "output"))
+    parser.add_argument("--content", default=os.path.join(ROOT, "content"))
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between checks")
     args = parser.parse_args(argv)
 
@@ -132,18 +134,18 @@ def main(argv=None) -> int:
     logging.getLogger().setLevel(logging.WARNING)
 
     os.makedirs(args.output, exist_ok=True)
-    builder = Builder(os.path.abspath(args.output), handler)
+    builder = Builder(os.path.abspath(args.output), os.path.abspath(args.content), handler)
     builder.build()
     server = http.server.ThreadingHTTPServer((args.bind, args.port), make_handler(builder))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving on http://{args.bind}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
 
-    before = snapshot()
+    before = snapshot(builder.content)
     try:
         while True:
             time.sleep(args.interval)
-            now = snapshot()
+            now = snapshot(builder.content)
             if now != before:
                 before = now
                 builder.build()

@@ -44,17 +44,17 @@ A short, plain answer.
 """
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], articles: str = ARTICLES) -> int:
     title = " ".join(argv).strip()
     if not title:
         print('error: give a title: make newpost TITLE="Ketamine and sleep"', file=sys.stderr)
         return 2
     slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
-    path = os.path.join(ARTICLES, f"{slug}.md")
+    path = os.path.join(articles, f"{slug}.md")
     if os.path.exists(path):
         print(f"error: {os.path.relpath(path)} already exists", file=sys.stderr)
         return 1
-    os.makedirs(ARTICLES, exist_ok=True)
+    os.makedirs(articles, exist_ok=True)
     today = dt.date.today().isoformat()
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(TEMPLATE.format(title=title.replace("\n", " "), today=today))

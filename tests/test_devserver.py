@@ -1,0 +1,74 @@
+"""`make devserver`: serves the site, rebuilds on an edit, and reloads the open page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from support import ROOT, copy_site
+
+
+@pytest.fixture
+def devserver(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tools" / "devserver.py"), "--port", "0",
+         "--content", str(content), "--output", str(output), "--interval", "0.1"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = None
+    for line in process.stdout:
+        match = re.search(r"Serving on (http://127\.0\.0\.1:\d+)/", line)
+        if match:
+            url = match[1]
+            break
+    assert url, "devserver did not start"
+    yield url, content, process
+    process.terminate()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+def test_devserver_serves_on_loopback_with_the_reload_script(devserver):
+    url, _content, _process = devserver
+    html = fetch(f"{url}/second-article/")
+    assert "<h1>Second article</h1>" in html.replace("&nbsp;", " ")
+    assert 'src="/theme/js/devreload.js"' in html
+
+
+def test_edit_rebuilds_and_notifies_the_page(devserver):
+    url, content, _process = devserver
+    with urllib.request.urlopen(f"{url}/__reload", timeout=30) as stream:
+        assert stream.readline().startswith(b"retry:")
+        article = content / "articles" / "second-article.md"
+        article.write_text(article.read_text().replace("Title: Second article", "Title: Edited title"))
+        lines = []
+        while b"data: reload\n" not in lines:
+            lines.append(stream.readline())
+    assert "Edited" in fetch(f"{url}/second-article/")
+
+
+@pytest.mark.browser
+def test_open_page_reloads_itself_after_an_edit(devserver, browser):
+    url, content, _process = devserver
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(f"{url}/second-article/")
+    assert "Second" in page.locator("h1").inner_text()
+    article = content / "articles" / "second-article.md"
+    with page.expect_navigation(timeout=20_000):
+        article.write_text(article.read_text().replace("Title: Second article", "Title: Live edit"))
+    assert "Live" in page.locator("h1").inner_text()
+    assert errors == []
+    page.close()

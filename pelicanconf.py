@@ -49,7 +49,8 @@ ARCHIVES_SAVE_AS = "archives/index.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "robots"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "robots", "search"]
+SEARCH_SAVE_AS = "search/index.html"
 ROBOTS_SAVE_AS = "robots.txt"
 PAGINATED_TEMPLATES = {}
 DEFAULT_PAGINATION = False
@@ -96,7 +97,7 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "sitemap"]
+PLUGINS = ["editorial", "sitemap", "search"]
 
 # sitemap plugin (pelican-sitemap)
 SITEMAP = {

@@ -1,20 +1,43 @@
-"""Settings for the deployed site (`make publish`): absolute URLs from SITEURL.
+"""Settings for the deployed site (`make publish`): absolute URLs from SITEURL, feeds,
+and the files static hosts read (plugins/publish_extras).
 
-SITEURL comes from the environment (CI sets it to the GitHub Pages URL), or
-falls back to PUBLISH_SITEURL below.
+Environment variables (all optional):
+
+- SITEURL: the address the site is served from, e.g. https://guide.example.org or
+  https://user.github.io/repo (CI sets it to the GitHub Pages URL).
+- CUSTOM_DOMAIN: a bare host name, e.g. guide.example.org. Writes a CNAME file, and is
+  the default SITEURL (https://CUSTOM_DOMAIN) when SITEURL is not set. The build stops
+  if both are set and disagree.
+
+Without either, SITEURL falls back to PUBLISH_SITEURL below. `make publish` runs with
+`--fatal warnings`: any warning fails the build and leaves output/ as it was.
 """
 
 import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *
 
 PUBLISH_SITEURL = "https://example.github.io/ptsd-ketamine-guide"
-SITEURL = os.environ.get("SITEURL", PUBLISH_SITEURL).rstrip("/")
+CUSTOM_DOMAIN = os.environ.get("CUSTOM_DOMAIN", "").strip()
+SITEURL = (
+    os.environ.get("SITEURL", "").strip()
+    or (f"https://{CUSTOM_DOMAIN}" if CUSTOM_DOMAIN else PUBLISH_SITEURL)
+).rstrip("/")
 RELATIVE_URLS = False
+
+# Feeds on, with absolute links.
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+# pelicanconf.py filters the "no SITEURL" feed warning for local builds; here every
+# warning counts.
 LOG_FILTER = []
+
 DELETE_OUTPUT_DIRECTORY = False
+
+# plugins/publish_extras: CNAME, _headers (also in local builds), .gz copies.
+PUBLISH_EXTRAS_CNAME = CUSTOM_DOMAIN
+PUBLISH_EXTRAS_HEADERS = True
+PUBLISH_EXTRAS_GZIP = True

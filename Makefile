@@ -86,6 +86,7 @@ test: $(TEST_STAMP) $(VENDOR_STAMP)
 lint: $(TEST_STAMP)
 	$(PYTHON) -m ruff check plugins tools tests pelicanconf.py publishconf.py
 	$(PYTHON) -m djlint theme/templates --lint
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(PYTHON) tools/content_report.py
 
 bench: $(TEST_STAMP)

@@ -88,17 +88,39 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page that records console errors, failed requests and every request URL."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _recording_page(context):
     page = context.new_page()
     page.console_errors = []
     page.failed_requests = []
     page.requested_urls = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+    page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(f"{r.url} (HTTP {r.status})"))
     page.on("request", lambda r: page.requested_urls.append(r.url))
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, failed requests and every request URL."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield _recording_page(context)
     context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Factory: ``open_page(color_scheme="dark", viewport=...)`` gives a recording page in a
+    new browser context with those options; every context is closed after the test."""
+    contexts = []
+
+    def factory(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return _recording_page(context)
+
+    yield factory
+    for context in contexts:
+        context.close()

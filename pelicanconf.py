@@ -97,7 +97,7 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "sitemap", "search", "publish_extras"]
+PLUGINS = ["editorial", "faq_citations", "sitemap", "search", "publish_extras"]
 
 # sitemap plugin (pelican-sitemap)
 SITEMAP = {

@@ -1,0 +1,30 @@
+"""faq_citations: Pandoc-style citations, FAQ blocks, reference lists and
+site-wide FAQ and sources pages, for Python-Markdown and Pelican.
+
+* Python-Markdown: ``markdown.Markdown(extensions=[faq_citations.makeExtension()])``
+  (no Pelican needed; see ``extension.py``).
+* Pelican: ``PLUGINS = ["faq_citations", ...]`` (see ``pelican_glue.py``; only
+  that module imports Pelican).
+"""
+
+from .bibliography import Bibliography, load_bibliography
+from .errors import BibliographyError, FaqCitationsConfigError, FaqCitationsError
+from .extension import FaqCitationsExtension, makeExtension
+
+__all__ = [
+    "Bibliography",
+    "BibliographyError",
+    "FaqCitationsConfigError",
+    "FaqCitationsError",
+    "FaqCitationsExtension",
+    "load_bibliography",
+    "makeExtension",
+    "register",
+]
+
+
+def register():
+    """Pelican entry point."""
+    from .pelican_glue import register as register_with_pelican
+
+    register_with_pelican()

@@ -1,0 +1,103 @@
+"""Page-weight budgets (issue 6), measured in a real browser on the real site.
+
+For the home page and every article: everything transferred, gzipped, at most
+20 KB over at most 4 requests (images aside); CSS at most 8 KB; at most 3 KB
+of script on article pages; no web fonts; one render-blocking request, the
+stylesheet. Sizes only: a time is never a test. `make bench` prints the same
+figures.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from support import ROOT, soup
+
+sys.path.insert(0, str(ROOT / "tools"))
+
+from page_weight import BUDGET, budget_pages, measure_site, render_blocking
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def weights(browser, server, site):
+    return measure_site(browser, server, site)
+
+
+def report(failures):
+    return "\n".join(failures)
+
+
+def test_every_article_and_the_home_page_are_weighed(weights, site):
+    listed = {a["href"] for a in soup(site / "archives" / "index.html").select("main ul.index-list > li > a[href]")}
+    assert weights[0].path == "/"
+    assert listed, "the archives page lists no articles"
+    assert {w.path for w in weights if w.is_article} == listed
+    for weight in weights:
+        kinds = [r.kind for r in weight.requests]
+        assert kinds[0] == "html", f"{weight.path}: the page itself was not requested first"
+        assert "css" in kinds, f"{weight.path}: no stylesheet was requested"
+        assert not weight.missing, f"{weight.path}: requests outside the site {weight.missing}"
+
+
+def test_total_transfer_within_20_kb(weights):
+    over = [f"{w.path}: {w.total_gz} B" for w in weights if w.total_gz > BUDGET["total_gz"]]
+    assert not over, report(over)
+
+
+def test_at_most_four_requests(weights):
+    over = [f"{w.path}: {[r.url for r in w.counted()]}" for w in weights
+            if len(w.counted()) > BUDGET["requests"]]
+    assert not over, report(over)
+
+
+def test_css_within_8_kb(weights):
+    over = [f"{w.path}: {w.css_gz} B" for w in weights if w.css_gz > BUDGET["css_gz"]]
+    assert not over, report(over)
+
+
+def test_article_script_within_3_kb(weights):
+    over = [f"{w.path}: {w.script_gz} B" for w in weights
+            if w.is_article and w.script_gz > BUDGET["article_script_gz"]]
+    assert not over, report(over)
+
+
+def test_no_web_fonts(weights):
+    fonts = [f"{w.path}: {w.fonts} ({w.font_faces} @font-face)" for w in weights
+             if w.fonts or w.font_faces]
+    assert not fonts, report(fonts)
+
+
+def test_one_render_blocking_request_the_stylesheet(weights):
+    wrong = [f"{w.path}: {w.blocking}" for w in weights
+             if len(w.blocking) != 1 or not w.blocking[0].endswith(".css")]
+    assert not wrong, report(wrong)
+
+
+def test_every_page_within_budget(weights):
+    """The same check `make bench` prints, so both agree on what "over budget" means."""
+    over = [f"{w.path}: {'; '.join(w.over_budget())}" for w in weights if w.over_budget()]
+    assert not over, report(over)
+
+
+@pytest.mark.parametrize(
+    ("head", "blocking"),
+    [
+        ('<link rel="stylesheet" href="/a.css"><script src="/b.js" defer></script>', ["/a.css"]),
+        ('<link rel="stylesheet" href="/a.css"><script src="/b.js"></script>', ["/a.css", "/b.js"]),
+        (('<link rel="stylesheet" href="/p.css" media="print">'
+          '<script src="/m.js" type="module"></script><script src="/c.js" async></script>'), []),
+    ],
+    ids=["deferred-script", "blocking-script", "print-css-module-async"],
+)
+def test_render_blocking_detection(head, blocking):
+    assert render_blocking(f"<html><head>{head}</head><body></body></html>") == blocking
+
+
+def test_budget_pages_are_the_home_page_and_articles(site):
+    pages = budget_pages(site)
+    assert pages[0] == ("/", False)
+    assert "/search/" not in [path for path, _ in pages]
+    assert all(is_article for _, is_article in pages[1:])

@@ -1,0 +1,181 @@
+"""Page weight as a reader's browser pays it: every request a page makes, gzipped.
+
+Shared by tests/test_page_weight.py (which fails a page over budget) and
+tools/bench.py (which prints the figures). A real Chromium loads each page
+from a local server; each requested file is read from the built site and
+gzip-compressed (level 9, as a server's precompressed copy would be). Images
+are listed but left out of the budget, as the issue's budget says.
+
+Render-blocking requests are read from the HTML: a stylesheet ``<link>``
+without a non-screen ``media``, or a ``<script src>`` without ``defer``,
+``async`` or ``type="module"``.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+BUDGET = {
+    "total_gz": 20 * 1024,   # HTML + CSS + JS, gzipped
+    "requests": 4,           # images aside
+    "css_gz": 8 * 1024,
+    "article_script_gz": 3 * 1024,
+    "render_blocking": 1,    # the stylesheet, nothing else
+}
+
+KINDS = {
+    ".css": "css", ".js": "script", ".mjs": "script",
+    ".woff": "font", ".woff2": "font", ".ttf": "font", ".otf": "font", ".eot": "font",
+    ".svg": "image", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image",
+    ".webp": "image", ".avif": "image", ".ico": "image",
+}
+
+
+def kind_of(path: str) -> str:
+    return KINDS.get(Path(path).suffix.lower(), "html")
+
+
+def file_for(site: Path, url: str) -> Path | None:
+    """The built file a URL on the local server maps to (``/a/`` -> ``a/index.html``)."""
+    target = site / unquote(urlsplit(url).path).lstrip("/")
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def gzipped_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+
+
+def render_blocking(html: str) -> list[str]:
+    """The URLs in ``html`` that block the first render."""
+    soup = BeautifulSoup(html, "lxml")
+    blocking = []
+    for link in soup.select('link[rel~="stylesheet"][href]'):
+        media = (link.get("media") or "all").strip().lower()
+        if media in ("all", "screen") or media.startswith(("screen", "all")):
+            blocking.append(link["href"])
+    for script in soup.select("script[src]"):
+        module = (script.get("type") or "").lower() == "module"
+        if not (script.has_attr("defer") or script.has_attr("async") or module):
+            blocking.append(script["src"])
+    return blocking
+
+
+@dataclass
+class Request:
+    url: str
+    kind: str
+    raw: int
+    gz: int
+
+
+@dataclass
+class PageWeight:
+    path: str                      # URL path, e.g. "/what-is-ptsd/"
+    is_article: bool
+    requests: list[Request] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)   # requested, not in the site
+    blocking: list[str] = field(default_factory=list)
+    font_faces: int = 0
+
+    def counted(self) -> list[Request]:
+        return [r for r in self.requests if r.kind != "image"]
+
+    @property
+    def total_gz(self) -> int:
+        return sum(r.gz for r in self.counted())
+
+    @property
+    def css_gz(self) -> int:
+        return sum(r.gz for r in self.requests if r.kind == "css")
+
+    @property
+    def script_gz(self) -> int:
+        return sum(r.gz for r in self.requests if r.kind == "script")
+
+    @property
+    def fonts(self) -> list[str]:
+        return [r.url for r in self.requests if r.kind == "font"]
+
+    def over_budget(self) -> list[str]:
+        """Every budget this page breaks, as readable phrases (empty: within budget)."""
+        problems = []
+        if self.total_gz > BUDGET["total_gz"]:
+            problems.append(f"{self.total_gz} B gzipped > {BUDGET['total_gz']} B")
+        if len(self.counted()) > BUDGET["requests"]:
+            problems.append(f"{len(self.counted())} requests > {BUDGET['requests']}")
+        if self.css_gz > BUDGET["css_gz"]:
+            problems.append(f"CSS {self.css_gz} B > {BUDGET['css_gz']} B")
+        if self.is_article and self.script_gz > BUDGET["article_script_gz"]:
+            problems.append(f"script {self.script_gz} B > {BUDGET['article_script_gz']} B")
+        if self.fonts or self.font_faces:
+            problems.append(f"web fonts: {self.fonts or 'an @font-face rule'}")
+        if len(self.blocking) != BUDGET["render_blocking"]:
+            problems.append(f"render-blocking requests {self.blocking} (want one stylesheet)")
+        return problems
+
+    def row(self) -> str:
+        return (f"{self.path:<48} {self.total_gz / 1024:6.1f} KB {len(self.counted()):3d} req "
+                f"CSS {self.css_gz / 1024:4.1f} KB  JS {self.script_gz / 1024:4.1f} KB  "
+                f"blocking {len(self.blocking)}")
+
+
+def budget_pages(site: Path) -> list[tuple[str, bool]]:
+    """The pages under budget: the home page and every article (``og:type`` article)."""
+    pages = [("/", False)]
+    for html in sorted(site.rglob("index.html")):
+        if "pagefind" in html.parts or html.parent == site:
+            continue
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "lxml")
+        if soup.select_one('meta[property="og:type"][content="article"]'):
+            pages.append(("/" + html.parent.relative_to(site).as_posix() + "/", True))
+    return pages
+
+
+def measure(page, base_url: str, site: Path, path: str, is_article: bool) -> PageWeight:
+    """Load ``path`` in the Playwright ``page`` and weigh every request it made."""
+    urls: list[str] = []
+
+    def record(request):
+        urls.append(request.url)
+
+    page.on("request", record)
+    try:
+        page.goto(base_url + path, wait_until="networkidle")
+    finally:
+        page.remove_listener("request", record)
+    weight = PageWeight(path=path, is_article=is_article)
+    for url in dict.fromkeys(urls):  # the same URL twice is served from the cache
+        if not url.startswith(base_url):
+            weight.missing.append(url)
+            continue
+        built = file_for(site, url)
+        if built is None:
+            weight.missing.append(url)
+            continue
+        kind = kind_of(built.name)
+        weight.requests.append(Request(url[len(base_url):], kind, built.stat().st_size,
+                                       gzipped_size(built)))
+        if kind == "css":
+            weight.font_faces += built.read_text(encoding="utf-8").count("@font-face")
+    document = file_for(site, base_url + path)
+    weight.blocking = render_blocking(document.read_text(encoding="utf-8"))
+    return weight
+
+
+def measure_site(browser, base_url: str, site: Path) -> list[PageWeight]:
+    """Weigh the home page and every article, each in a fresh context (an empty cache)."""
+    weights = []
+    for path, is_article in budget_pages(site):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            weights.append(measure(context.new_page(), base_url, site, path, is_article))
+        finally:
+            context.close()
+    return weights

@@ -345,8 +345,11 @@ def _parse_bibtex(path: str, text: str, problems: list) -> list[Entry]:
         except Exception as exc:  # pybtex raises a variety of its own errors
             problems.append(BibliographyError(path, getattr(exc, "lineno", None), f"malformed BibTeX: {exc}"))
             return []
+    unclosed = _unbalanced_entries(path, text)
     for error in captured:
         message = str(error)
+        if unclosed and type(error).__name__ == "PrematureEOF":
+            continue  # _unbalanced_entries names the entry that was left open
         if message.startswith("repeated bibliography entry"):
             continue  # reported with both lines by load_bibliography
         line = getattr(error, "lineno", None)
@@ -354,9 +357,30 @@ def _parse_bibtex(path: str, text: str, problems: list) -> list[Entry]:
         if type(error).__name__ == "UndefinedMacro":
             message = f"undefined string {message.split(':')[-1].strip()!r}; put text in braces, e.g. {{...}}"
         problems.append(BibliographyError(path, line, f"malformed BibTeX: {message}"))
+    problems += unclosed
     return [
         Entry(key, path, lines.get(key.casefold(), 1), _source=entry) for key, entry in data.entries.items()
     ]
+
+
+def _unbalanced_entries(path: str, text: str) -> list[BibliographyError]:
+    """Entries whose braces do not balance, named by their first line (pybtex
+    only notices at the end of the file)."""
+    starts = [m for m in _BIB_ENTRY_START.finditer(text) if m[1].lower() not in _BIB_NOT_ENTRIES]
+    problems = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        chunk = re.sub(r"\\[{}]", "", text[start.start() : end])
+        if chunk.count("{") != chunk.count("}"):
+            problems.append(
+                BibliographyError(
+                    path,
+                    _line_of(text, start.start()),
+                    f"malformed BibTeX: the braces of entry {start[2]!r} do not balance; "
+                    "a '}' is missing or extra in this entry",
+                )
+            )
+    return problems
 
 
 def _parse_csl_json(path: str, text: str, problems: list) -> list[Entry]:

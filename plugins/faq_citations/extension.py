@@ -337,7 +337,7 @@ class FaqCitationsTreeprocessor(Treeprocessor):
         faq_items = []
         for number, question in enumerate(ext.questions, start=1):
             text = self.plain_text(question.summary)
-            base = question.spec.custom_id or slugify(text, "-") or f"question-{number}"
+            base = question.spec.custom_id or slugify(text, "-").strip("-") or f"question-{number}"
             question_id = base if question.spec.custom_id else unique(base, ids)
             ids.add(question_id)
             question.details.set("id", question_id)
@@ -443,7 +443,8 @@ class FaqCitationsTreeprocessor(Treeprocessor):
             yield "\x00"
         else:
             if element.text:
-                yield element.text
+                # code spans hold their text already escaped
+                yield html.unescape(element.text) if element.tag == "code" else element.text
             for child in element:
                 yield from self._texts(child)
         if element.tail:

@@ -55,8 +55,8 @@ DEFAULTS = {
 MARKDOWN_FORMATS = ("md", "markdown", "mkd", "mdown")
 METADATA_KEYS = ("cited_keys", "faq_items", "faq_jsonld")
 
-CITATION_SUP_RE = re.compile(r'<sup class="cite">.*?</sup>', re.S)
-PLUGIN_SECTION_RE = re.compile(r'<section class="(?:references|cite-page)".*?</section>', re.S)
+CITATION_SUP_RE = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
+PLUGIN_SECTION_RE = re.compile(r'<section [^>]*class="(?:references|cite-page)"[^>]*>.*?</section>', re.S)
 LATEX_SPECIAL = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -96,8 +96,8 @@ def bibliography_paths(settings) -> list[str]:
                 f"FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder {folder!r} does not exist "
                 "(paths are relative to PATH)"
             )
-        return bibliography_files(configured, base)
-    paths = bibliography_files(list(configured), base)
+        return [os.path.relpath(path) for path in bibliography_files(configured, base)]
+    paths = [os.path.relpath(path) for path in bibliography_files(list(configured), base)]
     missing = [path for path in paths if not os.path.isfile(path)]
     if missing:
         raise FaqCitationsConfigError(
@@ -130,7 +130,7 @@ def start_run(pelican):
     bibliography = current_bibliography(pelican.settings)
     problems = _state.problems
     for problem in problems:
-        logger.error("%s:%d: error: %s", os.path.relpath(problem.path), problem.line or 1, problem.message)
+        logger.error("%s:%d: error: %s", problem.path, problem.line or 1, problem.message)
     logger.debug("faq_citations: %d bibliography entries", len(bibliography))
     return FaqCitationsPagesGenerator
 

@@ -1,0 +1,347 @@
+"""The Markdown extension alone: Markdown in, HTML (or one error) out.
+
+One test per syntax rule and per author mistake. The bibliography is a tiny
+CSL-JSON file written per test session, so no test depends on content/.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+
+from faq_citations import FaqCitationsError, FaqCitationsExtension, load_bibliography, makeExtension
+
+EXTENSIONS = ["extra", "toc", "sane_lists", "meta"]
+ITEMS = [
+    {"id": "feder2014", "type": "article-journal", "title": "Ketamine for chronic PTSD",
+     "author": [{"family": "Feder", "given": "Adriana"}], "container-title": "JAMA Psychiatry",
+     "issued": {"date-parts": [[2014]]}, "DOI": "10.1001/jamapsychiatry.2014.62", "PMID": "24740528"},
+    {"id": "albott2018", "type": "article-journal", "title": "Repeated infusions",
+     "author": [{"family": "Albott", "given": "Cristina"}], "container-title": "J Clin Psychiatry",
+     "issued": {"date-parts": [[2018]]}},
+    {"id": "va:cost-2023.v2", "type": "webpage", "title": "Costs", "author": [{"literal": "VA"}],
+     "URL": "https://www.va.gov/cost/"},
+]
+
+
+@pytest.fixture(scope="module")
+def bibliography(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bib") / "refs.json"
+    path.write_text(json.dumps(ITEMS), encoding="utf-8")
+    bibliography, problems = load_bibliography([str(path)])
+    assert not problems
+    return bibliography
+
+
+@pytest.fixture
+def render(bibliography):
+    def render(source: str, extensions=EXTENSIONS) -> str:
+        md = markdown.Markdown(extensions=[*extensions, makeExtension(bibliography=bibliography)])
+        return md.convert(textwrap.dedent(source))
+    return render
+
+
+@pytest.fixture
+def page(render):
+    return lambda source: BeautifulSoup(render(source), "html.parser")
+
+
+def error_of(render, source: str) -> FaqCitationsError:
+    with pytest.raises(FaqCitationsError) as caught:
+        render(source)
+    return caught.value
+
+
+def plain(source: str, extensions=EXTENSIONS) -> str:
+    return markdown.Markdown(extensions=extensions).convert(textwrap.dedent(source))
+
+
+# -- no syntax, no change -------------------------------------------------------
+
+NO_SYNTAX_DOCUMENTS = {
+    "prose": "# Title\n\nSome *text* with a [link](https://example.org) and a list:\n\n- a\n- b\n",
+    "email_and_handle": "Write to help@example.org or follow @clinic, or see [the site](https://x.org).",
+    "fenced_code_with_syntax": "Before.\n\n```\n::: faq\n### Q\n[@feder2014]\n:::\n```\n\nAfter.",
+    "indented_code_with_syntax": "Before.\n\n    ::: faq\n    [@feder2014]\n    :::\n\nAfter.",
+    "inline_code_with_citation": "Cite with `[@feder2014]` or ``[@a; @b]``.",
+    "escaped_bracket": "Not a citation: \\[@feder2014].",
+    "link_text_at": "A link [@clinic](https://example.org) and a reference [@home][r].\n\n[r]: https://x.org",
+    "raw_html": "<div>\n::: faq\n[@feder2014]\n</div>\n\nText.",
+    "colons_in_text": "Ratio 1:::2 and a definition\n\nTerm\n:   Definition",
+    "unicode": "Ünïcödé — “quotes” ✓ 日本語\n\n## Überschrift",
+    "metadata_header": "Title: A page\nSummary: x\n\nBody text.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_SYNTAX_DOCUMENTS))
+def test_document_without_the_syntax_renders_as_plain_markdown(render, name):
+    source = NO_SYNTAX_DOCUMENTS[name]
+    assert render(source) == plain(source)
+
+
+def test_document_without_the_syntax_renders_as_plain_markdown_with_no_other_extension(bibliography):
+    source = "\n\n".join(NO_SYNTAX_DOCUMENTS[name] for name in (
+        "indented_code_with_syntax", "inline_code_with_citation", "email_and_handle", "escaped_bracket"))
+    with_extension = markdown.markdown(source, extensions=[makeExtension(bibliography=bibliography)])
+    assert with_extension == markdown.markdown(source)
+
+
+def test_extension_needs_no_bibliography_for_faq_blocks():
+    html = markdown.markdown("::: faq\n### Q?\nA.\n:::", extensions=[FaqCitationsExtension()])
+    assert '<details id="q">' in html
+
+
+# -- citations -------------------------------------------------------------------
+
+def test_citation_is_a_superscript_link_named_reference_n(page):
+    link = page("Text [@feder2014].").select_one("sup.cite a")
+    assert link["href"] == "#ref-feder2014"
+    assert link["aria-label"] == "reference 1"
+    assert link.get_text() == "1"
+    assert link["id"] == "cite-feder2014-1"
+
+
+def test_citation_carries_a_hidden_preview_of_the_full_reference(page):
+    preview = page("Text [@feder2014].").select_one("sup.cite .cite__preview")
+    assert preview.has_attr("hidden")
+    assert "Feder A. Ketamine for chronic PTSD." in preview.get_text()
+    assert not preview.select("a"), "no link may sit inside the citation link's preview"
+
+
+def test_citations_are_numbered_by_first_citation(page):
+    html = page("One [@albott2018]. Two [@feder2014]. Again [@albott2018].")
+    assert [a.get_text() for a in html.select("sup.cite a")] == ["1", "2", "1"]
+    assert [li["id"] for li in html.select("section.references li")] == ["ref-albott2018", "ref-feder2014"]
+
+
+def test_several_keys_in_one_citation(page):
+    links = page("Both [@feder2014; @albott2018].").select("sup.cite a")
+    assert [a["href"] for a in links] == ["#ref-feder2014", "#ref-albott2018"]
+    assert page("Both [@feder2014; @albott2018].").select_one("sup.cite").get_text().startswith("1")
+
+
+def test_citation_with_a_locator_shows_it(page):
+    sup = page("See [@feder2014, p. 12].").select_one("sup.cite")
+    assert "(p. 12)" in sup.get_text()
+    assert sup.select_one("a")["aria-label"] == "reference 1"
+
+
+def test_key_may_use_letters_digits_and_underscore_dash_colon_dot(page):
+    assert page("Cost [@va:cost-2023.v2].").select_one("sup.cite a")["href"] == "#ref-va:cost-2023.v2"
+
+
+def test_citation_followed_by_a_period_keeps_the_period_out_of_the_key(page):
+    assert page("End [@feder2014].").select_one("p").get_text().endswith(".")
+
+
+def test_email_and_bare_handle_are_not_citations(page):
+    html = page("Mail help@feder2014.org or @feder2014.")
+    assert not html.select("sup.cite")
+
+
+def test_citation_in_a_heading_stays_out_of_its_id(page):
+    heading = page("## Results [@feder2014]\n\nText.").select_one("h2")
+    assert heading["id"] == "results"
+
+
+def test_citation_inside_an_faq_answer_counts(page):
+    html = page("::: faq\n### Q?\nYes [@albott2018].\n:::\n\nLater [@feder2014].")
+    assert [li["id"] for li in html.select("section.references li")] == ["ref-albott2018", "ref-feder2014"]
+
+
+# -- the reference list ------------------------------------------------------------
+
+def test_references_section_lists_each_entry_once_with_a_stable_id(page):
+    html = page("A [@feder2014]. B [@feder2014].")
+    section = html.select_one("section.references")
+    assert section.select_one("h2").get_text() == "References"
+    assert [li["id"] for li in section.select("ol > li")] == ["ref-feder2014"]
+
+
+def test_reference_links_doi_pubmed_and_url(page):
+    html = page("A [@feder2014]. B [@va:cost-2023.v2].")
+    hrefs = [a["href"] for a in html.select("section.references .references__entry a")]
+    assert "https://doi.org/10.1001/jamapsychiatry.2014.62" in hrefs
+    assert "https://pubmed.ncbi.nlm.nih.gov/24740528/" in hrefs
+    assert "https://www.va.gov/cost/" in hrefs
+
+
+def test_reference_has_a_back_link_to_every_citing_place(page):
+    html = page("A [@feder2014]. B [@feder2014].")
+    back = [a["href"] for a in html.select("#ref-feder2014 .references__back a")]
+    assert back == ["#cite-feder2014-1", "#cite-feder2014-2"]
+    assert all(html.select_one(href) for href in back)
+
+
+def test_reference_entry_can_take_focus_when_a_citation_is_followed(page):
+    assert page("A [@feder2014].").select_one("#ref-feder2014")["tabindex"] == "-1"
+
+
+def test_no_references_section_without_citations(page):
+    assert not page("Just text.").select("section.references")
+
+
+# -- FAQ blocks ------------------------------------------------------------------------
+
+FAQ = """\
+::: faq
+### Is ketamine approved for PTSD?
+Not for PTSD.
+
+### How many infusions?
+Usually *six*.
+:::
+"""
+
+
+def test_faq_block_is_a_div_with_the_default_title(page):
+    faq = page(FAQ).select_one("div.faq")
+    assert faq.select_one("h2").get_text() == "Frequently asked questions"
+
+
+def test_faq_block_title_in_quotes(page):
+    faq = page(FAQ.replace("::: faq", '::: faq "Questions about cost"')).select_one("div.faq")
+    assert faq.select_one("h2").get_text() == "Questions about cost"
+
+
+def test_each_question_is_a_details_with_a_summary_and_slug_id(page):
+    details = page(FAQ).select("div.faq > details")
+    assert [d["id"] for d in details] == ["is-ketamine-approved-for-ptsd", "how-many-infusions"]
+    assert details[0].select_one("summary").get_text() == "Is ketamine approved for PTSD?"
+    assert details[1].select_one("p em").get_text() == "six"
+
+
+def test_question_ids_are_unique_on_the_page(page):
+    html = page("## How many infusions?\n\n" + FAQ + "\n" + FAQ)
+    ids = [element["id"] for element in html.select("[id]")]
+    assert len(ids) == len(set(ids))
+
+
+def test_question_may_set_its_own_id(page):
+    html = page("::: faq\n### Is it approved? {#approval}\nNo.\n:::")
+    assert html.select_one("details")["id"] == "approval"
+    assert html.select_one("summary").get_text() == "Is it approved?"
+
+
+def test_faq_block_keeps_fenced_code_in_an_answer(page):
+    html = page("::: faq\n### How?\nLike this:\n\n```\n:::\n```\n:::")
+    assert html.select_one("details pre code").get_text() == ":::\n"
+
+
+def test_faq_jsonld_has_every_question_as_plain_text(bibliography):
+    md = markdown.Markdown(extensions=[*EXTENSIONS, makeExtension(bibliography=bibliography)])
+    md.convert(FAQ + "\n::: faq\n### And *this* [@feder2014]?\nYes [@feder2014].\n:::")
+    data = json.loads(md.faq_jsonld)
+    assert data["@type"] == "FAQPage"
+    assert [q["name"] for q in data["mainEntity"]] == [
+        "Is ketamine approved for PTSD?", "How many infusions?", "And this?"]
+    assert data["mainEntity"][1]["acceptedAnswer"]["text"] == "Usually six."
+    assert data["mainEntity"][2]["acceptedAnswer"] == {"@type": "Answer", "text": "Yes."}
+
+
+def test_faq_jsonld_cannot_end_the_script_element():
+    md = markdown.Markdown(extensions=[FaqCitationsExtension()])
+    md.convert("::: faq\n### Is `</script><!--` safe & sound?\nYes.\n:::")
+    assert "<" not in md.faq_jsonld and ">" not in md.faq_jsonld and "&" not in md.faq_jsonld
+    assert json.loads(md.faq_jsonld)["mainEntity"][0]["name"] == "Is </script><!-- safe & sound?"
+
+
+def test_faq_items_are_published_on_md():
+    md = markdown.Markdown(extensions=[FaqCitationsExtension()])
+    md.convert(FAQ)
+    assert md.faq_items[0] == {"id": "is-ketamine-approved-for-ptsd",
+                               "question": "Is ketamine approved for PTSD?", "answer": "Not for PTSD."}
+
+
+def test_page_without_faq_has_no_jsonld():
+    md = markdown.Markdown(extensions=[FaqCitationsExtension()])
+    md.convert("Text.")
+    assert md.faq_jsonld == "" and md.faq_items == [] and md.cited_keys == []
+
+
+# -- state: two converts and a reset ------------------------------------------------------
+
+def test_two_converts_and_a_reset_do_not_share_state(bibliography):
+    md = markdown.Markdown(extensions=[*EXTENSIONS, makeExtension(bibliography=bibliography)])
+    first = md.convert("A [@albott2018].\n\n" + FAQ)
+    assert md.cited_keys == ["albott2018"] and len(md.faq_items) == 2
+    md.reset()
+    second = md.convert("B [@feder2014].")
+    assert md.cited_keys == ["feder2014"] and md.faq_items == [] and md.faq_jsonld == ""
+    soup = BeautifulSoup(second, "html.parser")
+    assert soup.select_one("sup.cite a").get_text() == "1"
+    assert [li["id"] for li in soup.select("section.references li")] == ["ref-feder2014"]
+    md.reset()
+    assert md.convert("A [@albott2018].\n\n" + FAQ) == first
+
+
+# -- author mistakes: one error, with the line in the source ------------------------
+
+def test_unknown_key_suggests_the_nearest_key(render):
+    error = error_of(render, "Title: x\n\nLine three.\n\nTypo [@fedr2014].")
+    assert (error.line, str(error)) == (5, "unknown citation key 'fedr2014'; did you mean 'feder2014'?")
+
+
+def test_unknown_key_without_a_near_key(render):
+    error = error_of(render, "A [@zzzzzz].")
+    assert (error.line, str(error)) == (1, "unknown citation key 'zzzzzz'; add it to the bibliography")
+
+
+def test_unknown_key_without_any_bibliography():
+    with pytest.raises(FaqCitationsError, match="no bibliography entries are loaded"):
+        markdown.markdown("A [@x].", extensions=[FaqCitationsExtension()])
+
+
+def test_malformed_citation(render):
+    error = error_of(render, "A\n\nB [@feder2014 @albott2018].")
+    assert error.line == 3
+    assert str(error).startswith("malformed citation '[@feder2014 @albott2018]'")
+
+
+def test_unclosed_block_names_the_line_where_it_opened(render):
+    error = error_of(render, "Title: x\n\nIntro.\n\n::: faq\n### Q?\nA.\n")
+    assert (error.line, str(error)) == (
+        5, "this '::: faq' block is never closed; add a line ':::' after its last answer")
+
+
+def test_unknown_block_type_lists_the_known_types(render):
+    error = error_of(render, "::: fqa\n### Q?\nA.\n:::")
+    assert (error.line, str(error)) == (1, "unknown block type 'fqa' after ':::'; known types: 'faq'")
+
+
+def test_faq_inside_faq(render):
+    error = error_of(render, "::: faq\n### Q?\nA.\n\n::: faq\n### R?\nB.\n:::\n:::")
+    assert error.line == 5
+    assert str(error) == ("an FAQ block cannot contain another block; close the FAQ block opened "
+                          "at line 1 with ':::' first")
+
+
+def test_faq_without_a_question(render):
+    error = error_of(render, "Intro.\n\n::: faq\nJust text.\n:::")
+    assert (error.line, str(error)) == (
+        3, "this FAQ block has no question; start each question with '### ' inside the block")
+
+
+def test_question_without_an_answer(render):
+    error = error_of(render, "::: faq\n### First?\nYes.\n\n### Second?\n\n:::")
+    assert (error.line, str(error)) == (
+        5, "the FAQ question 'Second?' has no answer; write the answer below the question")
+
+
+def test_closing_fence_without_a_block(render):
+    error = error_of(render, "Text.\n\n:::")
+    assert (error.line, str(error)) == (3, "':::' closes no block; remove it, or open a block with '::: faq'")
+
+
+def test_title_without_quotes(render):
+    error = error_of(render, "::: faq Questions about cost\n### Q?\nA.\n:::")
+    assert error.line == 1 and "'::: faq \"Questions about cost\"'" in str(error)
+
+
+def test_error_line_counts_lines_hidden_in_fenced_code(render):
+    source = "Title: x\n\n```\none\ntwo\nthree\n```\n\nText [@nope]."
+    assert error_of(render, source).line == 9

@@ -1,0 +1,24 @@
+"""Settings shared by the faq_citations fixture sites: the real site's
+settings (theme, URLs, Markdown, typogrify) with only the plugin under test.
+
+Each ``tests/sites/<scenario>/pelicanconf.py`` star-imports this and may
+override a setting; PATH is the scenario's own ``content/`` folder.
+"""
+
+import importlib.util
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_spec = importlib.util.spec_from_file_location("real_pelicanconf", os.path.join(ROOT, "pelicanconf.py"))
+_real = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_real)
+globals().update({name: value for name, value in vars(_real).items() if name.isupper()})
+
+PATH = "content"
+THEME = os.path.join(ROOT, "theme")
+PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
+PLUGINS = ["faq_citations"]
+SITEURL = "https://example.org"
+FEED_DOMAIN = SITEURL
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

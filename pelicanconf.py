@@ -49,9 +49,10 @@ ARCHIVES_SAVE_AS = "archives/index.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "robots", "search"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives", "404", "robots", "search", "sitemap"]
 SEARCH_SAVE_AS = "search/index.html"
 ROBOTS_SAVE_AS = "robots.txt"
+SITEMAP_SAVE_AS = "sitemap.xml"
 PAGINATED_TEMPLATES = {}
 DEFAULT_PAGINATION = False
 
@@ -97,15 +98,8 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "faq_citations", "sitemap", "search", "publish_extras"]
+PLUGINS = ["editorial", "faq_citations", "search", "publish_extras"]
 
-# sitemap plugin (pelican-sitemap)
-SITEMAP = {
-    "format": "xml",
-    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.6},
-    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
-    "exclude": ["^tags/", "^404"],
-}
 
 # editorial plugin: review dates
 EDITORIAL_REVIEW_INTERVAL_MONTHS = 12

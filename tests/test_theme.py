@@ -105,7 +105,7 @@ def test_long_articles_get_a_table_of_contents(site):
     checked = 0
     for path in articles(site):
         doc = soup(path)
-        sections = doc.select(".prose > h2[id]")
+        sections = doc.select(".prose h2[id]")
         toc = doc.select_one("nav.toc")
         if len(sections) >= 4:
             assert toc, path

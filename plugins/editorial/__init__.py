@@ -113,6 +113,9 @@ def check_review_dates(content, fields) -> None:
     if "reviewer" in meta:
         content.reviewer = str(meta["reviewer"]).strip()
 
+    # Pelican copies raw metadata onto the object; replace the strings with dates
+    # (or None when they do not parse) so no template or plugin sees a string.
+    content.last_reviewed = content.next_review = None
     last = next_ = None
     for field in ("last_reviewed", "next_review"):
         if field not in meta:
@@ -129,6 +132,7 @@ def check_review_dates(content, fields) -> None:
 
     if last is None:
         return
+    content.last_reviewed = last
     now = today(settings)
     if last > now:
         report.error(
@@ -140,6 +144,7 @@ def check_review_dates(content, fields) -> None:
     interval = int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
     if next_ is None and "next_review" not in meta:
         next_ = add_months(last, interval)
+    content.next_review = next_
     if next_ is None:
         return
     if next_ <= last:
@@ -156,8 +161,6 @@ def check_review_dates(content, fields) -> None:
             "Last_reviewed",
             next_.isoformat(),
         )
-    content.last_reviewed = last
-    content.next_review = next_
 
 
 def on_content_init(content) -> None:
@@ -168,8 +171,18 @@ def on_content_init(content) -> None:
     fields = header_fields(content.source_path)
     keep_title_as_text(content, fields)
     check_review_dates(content, fields)
-    content.toc_items = sections(content._content)
+
+
+def add_tables_of_contents(generator) -> None:
+    """After every content_object_init receiver ran (other plugins append sections,
+    e.g. References), list each article's and page's h2 sections."""
+    items = list(getattr(generator, "articles", [])) + list(getattr(generator, "pages", []))
+    items += list(getattr(generator, "translations", [])) + list(getattr(generator, "drafts", []))
+    for content in items:
+        content.toc_items = sections(content._content)
 
 
 def register():
     signals.content_object_init.connect(on_content_init)
+    signals.article_generator_finalized.connect(add_tables_of_contents)
+    signals.page_generator_finalized.connect(add_tables_of_contents)

@@ -91,6 +91,8 @@ class OneLineHandler(logging.Handler):
         self.content_path = "."
 
     def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Cannot get modification stamp"):
+            return  # pelican.cache, for a file it cannot stat; the reader's error names the file once
         if record.levelno >= logging.ERROR:
             self.errors += 1
         elif record.levelno >= logging.WARNING:

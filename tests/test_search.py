@@ -212,3 +212,15 @@ def test_search_page_with_results_passes_axe(browser, server, scheme):
         assert not violations, violations
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("index_on_reload", [True, False])
+def test_devserver_builds_index_only_when_asked(tmp_path, index_on_reload):
+    """DEV_RELOAD builds (make devserver) index unless SEARCH_INDEX_ON_RELOAD is off."""
+    from support import build
+
+    output = tmp_path / "output"
+    result = build(output, content=copy_site("minimal", tmp_path), settings={
+        "DEV_RELOAD": True, "SEARCH_INDEX_ON_RELOAD": index_on_reload})
+    assert result.returncode == 0, result.stderr
+    assert (output / "pagefind" / "pagefind.js").is_file() == index_on_reload

@@ -16,6 +16,8 @@ import argparse
 import http.server
 import logging
 import os
+import pickle
+import shutil
 import sys
 import threading
 import time
@@ -71,7 +73,12 @@ class Builder:
             },
         )
         try:
-            Pelican(settings).run()
+            try:
+                Pelican(settings).run()
+            except (EOFError, pickle.UnpicklingError):
+                # A cache file cut short (e.g. by Ctrl-C during a save): drop it, build afresh.
+                shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
+                Pelican(settings).run()
         except Exception as exc:  # keep serving; one line, no traceback
             self.handler.errors += 1
             print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
@@ -146,9 +153,17 @@ def main(argv=None) -> int:
         while True:
             time.sleep(args.interval)
             now = snapshot(builder.content)
-            if now != before:
-                before = now
-                builder.build()
+            if now == before:
+                continue
+            # Wait until the files stop changing (an editor may write in steps).
+            while True:
+                time.sleep(args.interval)
+                settled = snapshot(builder.content)
+                if settled == now:
+                    break
+                now = settled
+            before = now
+            builder.build()
     except KeyboardInterrupt:
         pass
     finally:

@@ -31,6 +31,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import Generator
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import truncate_html_paragraphs, truncate_html_words
 
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
@@ -140,6 +141,7 @@ class FaqCitationsReaderMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._plain_settings = self.settings
         self._faq_extension = FaqCitationsExtension(
             bibliography=current_bibliography(self.settings),
             faq_title=setting(self.settings, "FAQ_CITATIONS_FAQ_TITLE"),
@@ -159,7 +161,18 @@ class FaqCitationsReaderMixin:
         finally:
             extension.fragment_numbers = None
         metadata.update(self._faq_page or self._faq_snapshot())
+        self._detach_settings(metadata)
         return content, metadata
+
+    def _detach_settings(self, metadata) -> None:
+        # Categories, tags and authors keep a reference to the reader's settings,
+        # which here hold the extension (and through it the CSL engine, which
+        # cannot be pickled). Give them the plain settings so Pelican's content
+        # cache can save (content, metadata).
+        for value in metadata.values():
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(item, URLWrapper):
+                    item.settings = self._plain_settings
 
     def _parse_metadata(self, meta):
         # Called right after the body is converted and before Pelican resets

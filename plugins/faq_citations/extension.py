@@ -414,6 +414,8 @@ class FaqCitationsTreeprocessor(Treeprocessor):
             text.tail = " "
             back = etree.SubElement(entry, "span", {"class": "references__back"})
             cited_at = places[key]
+            if len(cited_at) > 1:
+                back.text = "\u21a9 "  # one arrow, then the numbered places: "↩ 1 2 3"
             for count, cite_id in enumerate(cited_at, start=1):
                 link = etree.SubElement(back, "a", {"href": f"#{cite_id}"})
                 if len(cited_at) == 1:
@@ -421,7 +423,7 @@ class FaqCitationsTreeprocessor(Treeprocessor):
                     link.text = "\u21a9"
                 else:
                     link.set("aria-label", f"Back to citation {count} of reference {number}")
-                    link.text = f"\u21a9{count}"
+                    link.text = str(count)
                 link.tail = " " if count < len(cited_at) else None
         section.tail = "\n"
 

@@ -96,7 +96,8 @@ def _recording_page(context):
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(f"{r.url} (HTTP {r.status})"))
+    page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(
+        f"{r.url} (HTTP {r.status})"))
     page.on("request", lambda r: page.requested_urls.append(r.url))
     return page
 

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
     .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " "))})))"""
+        nodes: v.nodes.slice(0, 3).map(n =>
+            n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " "))})))"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -42,7 +42,7 @@ BODY_LINE = HEADER.count("\n") + 2  # the first line after the header and its bl
 
 def article(content, name, body="Text.\n", header=HEADER, encoding="utf-8"):
     path = content / "articles" / name
-    data = (header + "\n" + body)
+    data = header + "\n" + body
     path.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
     return f"articles/{name}"
 
@@ -61,6 +61,7 @@ def edit_field(content, name, field, value):
 
 
 # Each case: setup(content) -> (file relative to content/, its line or None, words the message must have)
+
 
 def unreadable_no_permission(content):
     if os.geteuid() != 0:
@@ -136,27 +137,46 @@ def faq_question_without_answer(content):
 
 def malformed_bibtex(content):
     (content / "bibliography" / "broken.bib").write_text(
-        "@article{fine2020,\n  title = {Fine},\n  year = {2020}\n}\n\n@article{broken2021,\n  title = {Unclosed,\n"
-        "  year = {2021}\n", encoding="utf-8")
+        "@article{fine2020,\n  title = {Fine},\n  year = {2020}\n}\n\n"
+        "@article{broken2021,\n  title = {Unclosed,\n"
+        "  year = {2021}\n",
+        encoding="utf-8",
+    )
     return "bibliography/broken.bib", "any", ["BibTeX"]
 
 
 def malformed_csl_json(content):
     (content / "bibliography" / "broken.json").write_text(
-        '[\n  {"id": "json2020", "type": "article-journal", "title": "A",}\n]\n', encoding="utf-8")
+        '[\n  {"id": "json2020", "type": "article-journal", "title": "A",}\n]\n', encoding="utf-8"
+    )
     return "bibliography/broken.json", 2, ["JSON"]
 
 
 def key_defined_twice(content):
     (content / "bibliography" / "zzz-again.bib").write_text(
-        "\n@misc{minimal2026,\n  title = {The same key again},\n  year = {2026}\n}\n", encoding="utf-8")
+        "\n@misc{minimal2026,\n  title = {The same key again},\n  year = {2026}\n}\n", encoding="utf-8"
+    )
     return "bibliography/zzz-again.bib", 2, ["minimal2026", "minimal.bib:1"]
 
 
-CASES = [unreadable_no_permission, unreadable_dangling_link, not_utf8, impossible_date, missing_title,
-         missing_author, next_review_not_a_date, unknown_citation_key, faq_never_closed,
-         faq_unknown_block_type, faq_inside_faq, faq_without_question, faq_question_without_answer,
-         malformed_bibtex, malformed_csl_json, key_defined_twice]
+CASES = [
+    unreadable_no_permission,
+    unreadable_dangling_link,
+    not_utf8,
+    impossible_date,
+    missing_title,
+    missing_author,
+    next_review_not_a_date,
+    unknown_citation_key,
+    faq_never_closed,
+    faq_unknown_block_type,
+    faq_inside_faq,
+    faq_without_question,
+    faq_question_without_answer,
+    malformed_bibtex,
+    malformed_csl_json,
+    key_defined_twice,
+]
 
 
 @pytest.fixture
@@ -205,20 +225,44 @@ def test_author_mistake_fails_with_one_line_and_keeps_the_output(content, old_ou
 
 # --- Nothing lost: `make publish` replaces output/ only when the build succeeded ---------
 
+
 def publish_command(output, content) -> str:
     """The command `make publish` runs, read from the Makefile (`make -n`), for this content."""
-    options = f"-e PATH={shlex.quote(json.dumps(str(content)))} EDITORIAL_TODAY={shlex.quote(json.dumps(TODAY))}"
+    options = (
+        f"-e PATH={shlex.quote(json.dumps(str(content)))} EDITORIAL_TODAY={shlex.quote(json.dumps(TODAY))}"
+    )
     result = subprocess.run(
-        ["make", "-s", "-n", "-o", ".venv/.site-installed", "publish", f"OUTPUTDIR={output}", f"PELICANOPTS={options}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+        [
+            "make",
+            "-s",
+            "-n",
+            "-o",
+            ".venv/.site-installed",
+            "publish",
+            f"OUTPUTDIR={output}",
+            f"PELICANOPTS={options}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     lines = [line for line in result.stdout.splitlines() if "build.py" in line]
     assert len(lines) == 1 and "--fatal warnings" in lines[0] and "publishconf.py" in lines[0], result.stdout
     return lines[0]
 
 
 def publish(output, content):
-    return subprocess.run(publish_command(output, content), shell=True, cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "SITEURL": "https://example.org/guide"})
+    return subprocess.run(
+        publish_command(output, content),
+        shell=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SITEURL": "https://example.org/guide"},
+    )
 
 
 @pytest.mark.parametrize("failure", ["error", "warning"])
@@ -243,8 +287,10 @@ def test_successful_publish_replaces_the_output(content, tmp_path):
     assert publish(output, content).returncode == 0
     (output / "stale-from-last-time.html").write_text("stale", encoding="utf-8")
     page = content / "articles" / "second-article.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nZebracorns were added since the last publish.\n",
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nZebracorns were added since the last publish.\n",
+        encoding="utf-8",
+    )
     result = publish(output, content)
     assert result.returncode == 0, result.stderr
     assert not (output / "stale-from-last-time.html").exists()

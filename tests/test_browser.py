@@ -37,7 +37,8 @@ def active(page) -> dict:
     """Describes document.activeElement: tag, id, classes, and whether it matches a selector."""
     return page.evaluate("""() => {
         const e = document.activeElement;
-        return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className, text: (e.textContent || "").trim().slice(0, 40)};
+        return {tag: e.tagName.toLowerCase(), id: e.id, cls: e.className,
+                text: (e.textContent || "").trim().slice(0, 40)};
     }""")
 
 
@@ -83,8 +84,9 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, server, site,
                 visible: e.checkVisibility({opacityProperty: true, visibilityProperty: true})};
     }""")
     assert focused["cls"] == "skip-link", f"first Tab stop is {focused}, not the skip link"
-    assert focused["visible"] and focused["top"] >= 0 and focused["bottom"] <= 900, \
+    assert focused["visible"] and focused["top"] >= 0 and focused["bottom"] <= 900, (
         f"the focused skip link is not on screen: {focused}"
+    )
     page.keyboard.press("Enter")
     page.wait_for_function("() => location.hash === '#main-content'")
     now = active(page)
@@ -96,17 +98,25 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, server, site,
 
 def test_faq_questions_open_and_close_with_enter_and_space(page, server, site):
     faq_pages = pages_matching(site, FAQ_QUESTION)
-    assert faq_pages, (f"no page has FAQ markup ({FAQ_QUESTION}): the faq_citations plugin "
-                       "and articles with ::: faq blocks are expected")
+    assert faq_pages, (
+        f"no page has FAQ markup ({FAQ_QUESTION}): the faq_citations plugin "
+        "and articles with ::: faq blocks are expected"
+    )
     problems = []
     for path in faq_pages:
         page.goto(server + path)
         summary = page.locator(FAQ_QUESTION).first
         summary.focus()
-        is_open = lambda: summary.evaluate("s => s.parentElement.open")  # noqa: E731
-        answer_visible = lambda: summary.evaluate(  # noqa: E731
-            """s => [...s.parentElement.children].filter(c => c !== s)
-                     .some(c => c.checkVisibility() && c.getBoundingClientRect().height > 0)""")
+
+        def is_open(summary=summary):
+            return summary.evaluate("s => s.parentElement.open")
+
+        def answer_visible(summary=summary):
+            return summary.evaluate(
+                """s => [...s.parentElement.children].filter(c => c !== s)
+                         .some(c => c.checkVisibility() && c.getBoundingClientRect().height > 0)"""
+            )
+
         if is_open():
             problems.append(f"{path}: the first question starts open")
             continue
@@ -122,8 +132,10 @@ def test_faq_questions_open_and_close_with_enter_and_space(page, server, site):
 
 def _citation_pages(site):
     pages = pages_matching(site, CITATION)
-    assert pages, (f"no page has citations ({CITATION}): the faq_citations plugin renders [@key] "
-                   "as a superscript link to #ref-...")
+    assert pages, (
+        f"no page has citations ({CITATION}): the faq_citations plugin renders [@key] "
+        "as a superscript link to #ref-..."
+    )
     return pages
 
 
@@ -137,24 +149,32 @@ def test_following_a_citation_and_its_back_link_moves_focus_there_and_back(page,
         citation.focus()
         page.keyboard.press("Enter")
         page.wait_for_function("id => location.hash === '#' + id", arg=target)
-        reached = page.evaluate("""id => {
+        reached = page.evaluate(
+            """id => {
             const t = document.getElementById(id), e = document.activeElement;
             return !!t && (t === e || t.contains(e));
-        }""", target)
+        }""",
+            target,
+        )
         if not reached:
             problems.append(f"{path}: following {CITATION} to #{target} leaves focus on {active(page)}")
             continue
         # The back-link in the reference that points at this very citation (or its <sup>).
-        back = citation.evaluate("""(link, id) => {
+        back = citation.evaluate(
+            """(link, id) => {
             const ref = document.getElementById(id);
             for (const a of ref.querySelectorAll('a[href^="#"]')) {
                 const spot = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
                 if (spot && (spot === link || spot.contains(link))) return a.getAttribute('href');
             }
             return null;
-        }""", target)
+        }""",
+            target,
+        )
         if not back:
-            problems.append(f"{path}: reference #{target} has no back-link to the citation it was reached from")
+            problems.append(
+                f"{path}: reference #{target} has no back-link to the citation it was reached from"
+            )
             continue
         page.locator(f'#{target} a[href="{back}"]').first.focus()
         page.keyboard.press("Enter")
@@ -165,7 +185,9 @@ def test_following_a_citation_and_its_back_link_moves_focus_there_and_back(page,
                     onScreen: r.bottom > 0 && r.top < window.innerHeight};
         }""")
         if not returned["focused"]:
-            problems.append(f"{path}: the back-link {back} leaves focus on {active(page)}, not on the citation")
+            problems.append(
+                f"{path}: the back-link {back} leaves focus on {active(page)}, not on the citation"
+            )
         if not returned["onScreen"]:
             problems.append(f"{path}: after the back-link {back} the citation is off screen")
     assert not problems, "\n".join(problems)
@@ -178,9 +200,11 @@ PREVIEWS_SHOWN = """(citation, snippet) => {
         if (ref.contains(e) || e.contains(ref)) continue;
         const text = (e.textContent || '').replace(/\\s+/g, ' ');
         if (!text.includes(snippet)) continue;
-        if ([...e.children].some(c => (c.textContent || '').replace(/\\s+/g, ' ').includes(snippet))) continue;
+        const inChild = c => (c.textContent || '').replace(/\\s+/g, ' ').includes(snippet);
+        if ([...e.children].some(inChild)) continue;
         const r = e.getBoundingClientRect();
-        if (e.checkVisibility({opacityProperty: true, visibilityProperty: true}) && r.width > 10 && r.height > 10)
+        const visible = e.checkVisibility({opacityProperty: true, visibilityProperty: true});
+        if (visible && r.width > 10 && r.height > 10)
             shown.push({top: r.top, bottom: r.bottom});
     }
     return shown;
@@ -208,8 +232,9 @@ def test_reference_preview_shows_on_keyboard_focus(page, server, site):
     after = first.evaluate(PREVIEWS_SHOWN, snippet)
     box = first.bounding_box()
     assert after, f"{path}: no preview containing {snippet!r} shows when the citation has keyboard focus"
-    assert any(abs(shown["top"] - box["y"]) < 400 for shown in after), \
+    assert any(abs(shown["top"] - box["y"]) < 400 for shown in after), (
         f"{path}: the preview is not next to the citation ({after} vs {box})"
+    )
 
 
 def test_no_horizontal_scrolling_at_320px(open_page, server, site):
@@ -217,11 +242,14 @@ def test_no_horizontal_scrolling_at_320px(open_page, server, site):
     wide = []
     for path in page_urls(site):
         page.goto(server + path)
-        width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        width = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
         if width[0] > width[1]:
             culprit = page.evaluate("""() => {
                 const w = document.documentElement.clientWidth;
-                const e = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > w + 1).pop();
+                const e = [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > w + 1).pop();
                 return e ? e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') : '?';
             }""")
             wide.append(f"{path}: {width[0]}px wide in a 320px viewport (e.g. {culprit})")
@@ -229,7 +257,7 @@ def test_no_horizontal_scrolling_at_320px(open_page, server, site):
 
 
 def _luminance(rgb: str) -> float:
-    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -242,7 +270,8 @@ def test_dark_mode_applies(open_page, server, site, which):
         page = open_page(color_scheme=scheme)
         page.goto(server + path)
         colours[scheme] = page.evaluate(
-            "() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; }")
+            "() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; }"
+        )
     (light_bg, light_text), (dark_bg, dark_text) = colours["light"], colours["dark"]
     assert _luminance(light_bg) > 0.8 and _luminance(light_text) < 0.2, colours
     assert _luminance(dark_bg) < 0.1 and _luminance(dark_text) > 0.6, colours

@@ -28,14 +28,27 @@ def vnu_messages(site) -> list[dict]:
     jar = need_tool(VNU_JAR, "run `make vendor` (python tools/fetch_vendor.py)")
     files = [*html_pages(site), *sorted(site.glob("theme/**/*.css")), *sorted(site.glob("theme/**/*.svg"))]
     result = subprocess.run(
-        [java, "-jar", str(jar), "--errors-only", "--format", "json", "--also-check-css", "--also-check-svg",
-         *map(str, files)],
-        capture_output=True, text=True, timeout=300,
+        [
+            java,
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            "--also-check-css",
+            "--also-check-svg",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     try:
         messages = json.loads(result.stderr or result.stdout)["messages"]
     except (ValueError, KeyError):
-        pytest.fail(f"vnu did not report JSON (exit {result.returncode}):\n{result.stderr[-2000:]}", pytrace=False)
+        pytest.fail(
+            f"vnu did not report JSON (exit {result.returncode}):\n{result.stderr[-2000:]}", pytrace=False
+        )
     if result.returncode != 0 and not messages:
         pytest.fail(f"vnu failed (exit {result.returncode}):\n{result.stderr[-2000:]}", pytrace=False)
     return messages
@@ -50,8 +63,11 @@ def test_nu_html_checker_finds_no_errors_on_any_page(site, vnu_messages):
             pass
         return f"{path}:{message.get('lastLine', '?')}"
 
-    errors = [f"{where(m)}: {m['type']}: {m['message']}" for m in vnu_messages
-              if m["type"] in ("error", "non-document-error")]
+    errors = [
+        f"{where(m)}: {m['type']}: {m['message']}"
+        for m in vnu_messages
+        if m["type"] in ("error", "non-document-error")
+    ]
     assert not errors, f"{len(errors)} error(s):\n" + "\n".join(errors[:60])
 
 
@@ -60,9 +76,15 @@ def test_nu_html_checker_is_really_checking(tmp_path):
     java = need_java()
     jar = need_tool(VNU_JAR, "run `make vendor` (python tools/fetch_vendor.py)")
     bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div></p></body></html>')
-    result = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", str(bad)],
-                            capture_output=True, text=True, timeout=120)
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div></p></body></html>'
+    )
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--format", "json", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert any(m["type"] == "error" for m in json.loads(result.stderr)["messages"])
 
 
@@ -77,20 +99,31 @@ def test_feeds_sitemap_and_every_xml_file_are_well_formed(site):
         except etree.XMLSyntaxError as exc:
             problems.append(f"{path.relative_to(site)}: {exc}")
             continue
-        if path.name == "sitemap.xml" and not root.findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url"):
+        if path.name == "sitemap.xml" and not root.findall(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}url"
+        ):
             problems.append("sitemap.xml lists no <url>")
-        if path.suffix == ".xml" and path.parent.name == "feeds" and root.tag != "{http://www.w3.org/2005/Atom}feed":
+        if (
+            path.suffix == ".xml"
+            and path.parent.name == "feeds"
+            and root.tag != "{http://www.w3.org/2005/Atom}feed"
+        ):
             problems.append(f"{path.relative_to(site)}: root is {root.tag}, not an Atom feed")
     assert not problems, "\n".join(problems)
 
 
 # --- JSON-LD: the shape schema.org defines for each type we emit -------------------------
 
+
 def _is_url(value, absolute: bool) -> bool:
     if not isinstance(value, str) or not value:
         return False
     parts = urlsplit(value)
-    return parts.scheme == "https" and bool(parts.netloc) if absolute else (parts.scheme in ("", "https", "http"))
+    return (
+        parts.scheme == "https" and bool(parts.netloc)
+        if absolute
+        else (parts.scheme in ("", "https", "http"))
+    )
 
 
 def _is_date(value) -> bool:
@@ -102,7 +135,9 @@ def _is_date(value) -> bool:
 
 
 def _named(thing, types) -> bool:
-    return isinstance(thing, dict) and thing.get("@type") in types and bool(str(thing.get("name", "")).strip())
+    return (
+        isinstance(thing, dict) and thing.get("@type") in types and bool(str(thing.get("name", "")).strip())
+    )
 
 
 def _many(value) -> list:
@@ -128,13 +163,18 @@ def shape_errors(data: dict, absolute: bool) -> list[str]:
             errors.append(f"MedicalWebPage url {data['url']!r}")
         if data.get("lastReviewed") and not _is_date(data["lastReviewed"]):
             errors.append(f"lastReviewed {data['lastReviewed']!r} is not an ISO date")
-        if data.get("reviewedBy") and not all(_named(r, ("Person", "Organization")) for r in _many(data["reviewedBy"])):
+        if data.get("reviewedBy") and not all(
+            _named(r, ("Person", "Organization")) for r in _many(data["reviewedBy"])
+        ):
             errors.append(f"reviewedBy {data['reviewedBy']!r} is not a named Person or Organization")
-        if data.get("about") and not all(isinstance(a, dict) and a.get("@type") and a.get("name")
-                                         for a in _many(data["about"])):
+        if data.get("about") and not all(
+            isinstance(a, dict) and a.get("@type") and a.get("name") for a in _many(data["about"])
+        ):
             errors.append(f"about {data['about']!r}: each needs @type and name")
-        if data.get("audience") and not all(isinstance(a, dict) and str(a.get("@type", "")).endswith("Audience")
-                                            for a in _many(data["audience"])):
+        if data.get("audience") and not all(
+            isinstance(a, dict) and str(a.get("@type", "")).endswith("Audience")
+            for a in _many(data["audience"])
+        ):
             errors.append(f"audience {data['audience']!r}: each must be an Audience type")
     elif kind == "BreadcrumbList":
         items = data.get("itemListElement")
@@ -145,7 +185,11 @@ def shape_errors(data: dict, absolute: bool) -> list[str]:
             if positions != list(range(1, len(items) + 1)):
                 errors.append(f"BreadcrumbList positions {positions}, not 1..{len(items)}")
             for item in items:
-                if item.get("@type") != "ListItem" or not item.get("name") or not _is_url(item.get("item"), absolute):
+                if (
+                    item.get("@type") != "ListItem"
+                    or not item.get("name")
+                    or not _is_url(item.get("item"), absolute)
+                ):
                     errors.append(f"ListItem {item!r} needs @type ListItem, name and item URL")
     elif kind == "FAQPage":
         questions = data.get("mainEntity")
@@ -155,7 +199,11 @@ def shape_errors(data: dict, absolute: bool) -> list[str]:
             answer = question.get("acceptedAnswer") if isinstance(question, dict) else None
             if not _named(question, ("Question",)):
                 errors.append(f"mainEntity item {question!r} is not a named Question")
-            elif not (isinstance(answer, dict) and answer.get("@type") == "Answer" and str(answer.get("text", "")).strip()):
+            elif not (
+                isinstance(answer, dict)
+                and answer.get("@type") == "Answer"
+                and str(answer.get("text", "")).strip()
+            ):
                 errors.append(f"Question {question.get('name')!r} has no acceptedAnswer Answer with text")
     else:
         errors.append(f"unexpected @type {kind!r}")
@@ -168,7 +216,9 @@ def _plain(text: str) -> str:
 
 
 def _json_ld(page_soup) -> list:
-    return [json.loads(script.string or "") for script in page_soup.select('script[type="application/ld+json"]')]
+    return [
+        json.loads(script.string or "") for script in page_soup.select('script[type="application/ld+json"]')
+    ]
 
 
 @pytest.mark.parametrize("absolute", [False, True], ids=["site", "published"])
@@ -188,8 +238,13 @@ def test_every_json_ld_block_parses_and_has_its_schema_org_shape(request, absolu
             problems += [f"{where}: {error}" for error in shape_errors(block, absolute)]
         if types.count("WebSite") != 1:
             problems.append(f"{where}: {types.count('WebSite')} WebSite blocks")
-        if page_soup.select_one(ARTICLE) and (types.count("MedicalWebPage"), types.count("BreadcrumbList")) != (1, 1):
-            problems.append(f"{where}: an article needs one MedicalWebPage and one BreadcrumbList, has {types}")
+        if page_soup.select_one(ARTICLE) and (
+            types.count("MedicalWebPage"),
+            types.count("BreadcrumbList"),
+        ) != (1, 1):
+            problems.append(
+                f"{where}: an article needs one MedicalWebPage and one BreadcrumbList, has {types}"
+            )
         questions = [_plain(s.get_text()) for s in page_soup.select(FAQ_QUESTION)]
         faq = [block for block in blocks if block.get("@type") == "FAQPage"]
         if path.parent.name == "faq" and path.parent.parent == output:
@@ -207,14 +262,38 @@ def test_every_json_ld_block_parses_and_has_its_schema_org_shape(request, absolu
     ("data", "error"),
     [
         ({"@context": "https://schema.org", "@type": "WebSite", "name": "S"}, "WebSite url None"),
-        ({"@context": "https://schema.org", "@type": "MedicalWebPage", "name": "A", "url": "https://x.org/a/",
-          "reviewedBy": {"@type": "Person", "name": "R"}, "about": [{"@type": "MedicalCondition", "name": "PTSD"}],
-          "audience": [{"@type": "PeopleAudience"}]}, "MedicalWebPage without lastReviewed"),
-        ({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
-            {"@type": "ListItem", "position": 2, "name": "Home", "item": "https://x.org/"}]}, "positions [2]"),
-        ({"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [
-            {"@type": "Question", "name": "Q?", "acceptedAnswer": {"@type": "Answer", "text": " "}}]},
-         "has no acceptedAnswer"),
+        (
+            {
+                "@context": "https://schema.org",
+                "@type": "MedicalWebPage",
+                "name": "A",
+                "url": "https://x.org/a/",
+                "reviewedBy": {"@type": "Person", "name": "R"},
+                "about": [{"@type": "MedicalCondition", "name": "PTSD"}],
+                "audience": [{"@type": "PeopleAudience"}],
+            },
+            "MedicalWebPage without lastReviewed",
+        ),
+        (
+            {
+                "@context": "https://schema.org",
+                "@type": "BreadcrumbList",
+                "itemListElement": [
+                    {"@type": "ListItem", "position": 2, "name": "Home", "item": "https://x.org/"}
+                ],
+            },
+            "positions [2]",
+        ),
+        (
+            {
+                "@context": "https://schema.org",
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {"@type": "Question", "name": "Q?", "acceptedAnswer": {"@type": "Answer", "text": " "}}
+                ],
+            },
+            "has no acceptedAnswer",
+        ),
     ],
     ids=["website-no-url", "medical-no-last-reviewed", "breadcrumb-positions", "faq-empty-answer"],
 )

@@ -19,8 +19,16 @@ from support import file_for_url, html_pages, soup, url_path
 BASE = "http://site.test"
 DOI = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 PUBMED = re.compile(r"^https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/$")
-LINKING = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src",
-           "source": "src", "iframe": "src", "form": "action"}
+LINKING = {
+    "a": "href",
+    "link": "href",
+    "area": "href",
+    "script": "src",
+    "img": "src",
+    "source": "src",
+    "iframe": "src",
+    "form": "action",
+}
 
 
 def links(page_soup):
@@ -36,7 +44,9 @@ def ids_in(site):
     def ids(path):
         page_soup = soup(path)
         return frozenset(e["id"] for e in page_soup.find_all(id=True)) | frozenset(
-            e["name"] for e in page_soup.find_all("a", attrs={"name": True}))
+            e["name"] for e in page_soup.find_all("a", attrs={"name": True})
+        )
+
     return ids
 
 
@@ -57,8 +67,10 @@ def broken_links(site, ids_in) -> list[str]:
             if file is None:
                 problems.append(f"{where}: <{tag}> {value!r}: no page at {target.path}")
             elif target.fragment and unquote(target.fragment) not in ids_in(file):
-                problems.append(f"{where}: <{tag}> {value!r}: no id {unquote(target.fragment)!r} "
-                                f"in {file.relative_to(site).as_posix()}")
+                problems.append(
+                    f"{where}: <{tag}> {value!r}: no id {unquote(target.fragment)!r} "
+                    f"in {file.relative_to(site).as_posix()}"
+                )
     return problems
 
 
@@ -74,15 +86,21 @@ def test_link_check_catches_a_missing_page_and_a_missing_anchor(site, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(site, copy)
     home = copy / "index.html"
-    home.write_text(home.read_text(encoding="utf-8").replace(
-        "</main>", '<a href="no-such-page/">x</a><a href="#no-such-anchor">y</a></main>'), encoding="utf-8")
+    home.write_text(
+        home.read_text(encoding="utf-8").replace(
+            "</main>", '<a href="no-such-page/">x</a><a href="#no-such-anchor">y</a></main>'
+        ),
+        encoding="utf-8",
+    )
 
     @functools.cache
     def ids(path):
         return frozenset(e["id"] for e in soup(path).find_all(id=True))
 
     problems = broken_links(copy, ids)
-    assert any("no-such-page/" in p for p in problems) and any("no-such-anchor" in p for p in problems), problems
+    assert any("no-such-page/" in p for p in problems) and any("no-such-anchor" in p for p in problems), (
+        problems
+    )
 
 
 def test_every_doi_and_pubmed_link_is_well_formed(site):
@@ -93,21 +111,30 @@ def test_every_doi_and_pubmed_link_is_well_formed(site):
             if "doi.org" in lowered or lowered.startswith("doi:"):
                 seen["doi"] += 1
                 if not DOI.match(value):
-                    problems.append(f"{page.relative_to(site)}: DOI link {value!r} is not https://doi.org/10.xxxx/...")
+                    problems.append(
+                        f"{page.relative_to(site)}: DOI link {value!r} is not https://doi.org/10.xxxx/..."
+                    )
             if "pubmed" in lowered or "ncbi.nlm.nih.gov" in lowered:
                 seen["pubmed"] += 1
                 if not PUBMED.match(value):
-                    problems.append(f"{page.relative_to(site)}: PubMed link {value!r} "
-                                    "is not https://pubmed.ncbi.nlm.nih.gov/<digits>/")
+                    problems.append(
+                        f"{page.relative_to(site)}: PubMed link {value!r} "
+                        "is not https://pubmed.ncbi.nlm.nih.gov/<digits>/"
+                    )
     assert seen["doi"] and seen["pubmed"], f"expected DOI and PubMed links in the references, found {seen}"
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize(
     ("value", "pattern", "good"),
-    [("https://doi.org/10.1176/appi.ajp.2021.20050596", DOI, True), ("http://dx.doi.org/10.1/x", DOI, False),
-     ("https://doi.org/10.1001/ jama", DOI, False), ("https://pubmed.ncbi.nlm.nih.gov/24740528/", PUBMED, True),
-     ("https://www.ncbi.nlm.nih.gov/pubmed/24740528", PUBMED, False), ("https://pubmed.ncbi.nlm.nih.gov/PMC1/", PUBMED, False)],
+    [
+        ("https://doi.org/10.1176/appi.ajp.2021.20050596", DOI, True),
+        ("http://dx.doi.org/10.1/x", DOI, False),
+        ("https://doi.org/10.1001/ jama", DOI, False),
+        ("https://pubmed.ncbi.nlm.nih.gov/24740528/", PUBMED, True),
+        ("https://www.ncbi.nlm.nih.gov/pubmed/24740528", PUBMED, False),
+        ("https://pubmed.ncbi.nlm.nih.gov/PMC1/", PUBMED, False),
+    ],
 )
 def test_doi_and_pubmed_patterns(value, pattern, good):
     assert bool(pattern.match(value)) is good

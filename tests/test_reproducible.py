@@ -14,8 +14,10 @@ import pytest
 
 from support import CONF, PUBLISHCONF, build, snapshot
 
-HOW = {"html": {"conf": CONF, "fatal": "errors"},
-       "publish": {"conf": PUBLISHCONF, "fatal": "warnings", "env": {"SITEURL": "https://example.org/guide"}}}
+HOW = {
+    "html": {"conf": CONF, "fatal": "errors"},
+    "publish": {"conf": PUBLISHCONF, "fatal": "warnings", "env": {"SITEURL": "https://example.org/guide"}},
+}
 
 
 @pytest.mark.parametrize("how", sorted(HOW))

@@ -21,11 +21,31 @@ OWN_SOURCES = {"'self'", "'none'"}
 # allows WebAssembly compilation, not eval() of JavaScript, nor inline script).
 ALLOWED_EXTRA = {"img-src": {"data:"}, "script-src": {"'wasm-unsafe-eval'"}}
 SCRIPT_DIRECTIVES = ("script-src-elem", "script-src-attr", "script-src", "default-src")
-RESOURCE_ATTRIBUTES = {"script": ["src"], "img": ["src", "srcset"], "iframe": ["src"], "frame": ["src"],
-                       "source": ["src", "srcset"], "video": ["src", "poster"], "audio": ["src"],
-                       "track": ["src"], "embed": ["src"], "object": ["data"], "input": ["src"]}
-LOADED_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest",
-                    "apple-touch-icon", "mask-icon", "preconnect", "dns-prefetch"}
+RESOURCE_ATTRIBUTES = {
+    "script": ["src"],
+    "img": ["src", "srcset"],
+    "iframe": ["src"],
+    "frame": ["src"],
+    "source": ["src", "srcset"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "track": ["src"],
+    "embed": ["src"],
+    "object": ["data"],
+    "input": ["src"],
+}
+LOADED_LINK_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "manifest",
+    "apple-touch-icon",
+    "mask-icon",
+    "preconnect",
+    "dns-prefetch",
+}
 
 
 def parse_csp(policy: str) -> dict[str, list[str]]:
@@ -42,8 +62,11 @@ def csp_problems(policy: str) -> list[str]:
     problems = []
     for required in ("default-src", "object-src", "base-uri", "form-action"):
         if required not in directives:
-            problems.append(f"no {required} (it does not fall back to anything safer)"
-                            if required != "default-src" else "no default-src")
+            problems.append(
+                f"no {required} (it does not fall back to anything safer)"
+                if required != "default-src"
+                else "no default-src"
+            )
     for name, sources in directives.items():
         if not name.endswith("-src") and name not in ("base-uri", "form-action"):
             continue
@@ -52,8 +75,11 @@ def csp_problems(policy: str) -> list[str]:
                 continue
             problems.append(f"{name} allows {source}")
     script = next((directives[d] for d in SCRIPT_DIRECTIVES if d in directives), None)
-    if script is None or any(s in ("'unsafe-inline'", "'unsafe-eval'", "'strict-dynamic'", "'unsafe-hashes'")
-                             or s.startswith(("'nonce-", "'sha")) for s in script):
+    if script is None or any(
+        s in ("'unsafe-inline'", "'unsafe-eval'", "'strict-dynamic'", "'unsafe-hashes'")
+        or s.startswith(("'nonce-", "'sha"))
+        for s in script
+    ):
         problems.append(f"scripts are not limited to the site's own files: {script}")
     if directives.get("object-src") not in (["'none'"], None):
         problems.append(f"object-src should be 'none', is {directives['object-src']}")
@@ -62,15 +88,28 @@ def csp_problems(policy: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("policy", "problem"),
-    [("default-src 'self'; script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'",
-      "script-src allows 'unsafe-inline'"),
-     ("default-src 'self' https://cdn.example; object-src 'none'; base-uri 'self'; form-action 'self'",
-      "default-src allows https://cdn.example"),
-     ("default-src 'self'; img-src *; object-src 'none'; base-uri 'self'; form-action 'self'", "img-src allows *"),
-     ("default-src 'self'; script-src 'self' 'sha256-abc'; object-src 'none'; base-uri 'self'; form-action 'self'",
-      "scripts are not limited"),
-     ("script-src 'self'", "no default-src"),
-     ("default-src 'self'; object-src 'none'; form-action 'self'", "no base-uri")],
+    [
+        (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'",
+            "script-src allows 'unsafe-inline'",
+        ),
+        (
+            "default-src 'self' https://cdn.example; object-src 'none'; base-uri 'self'; form-action 'self'",
+            "default-src allows https://cdn.example",
+        ),
+        (
+            "default-src 'self'; img-src *; object-src 'none'; base-uri 'self'; form-action 'self'",
+            "img-src allows *",
+        ),
+        (
+            "default-src 'self'; script-src 'self' 'sha256-abc'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'",
+            "scripts are not limited",
+        ),
+        ("script-src 'self'", "no default-src"),
+        ("default-src 'self'; object-src 'none'; form-action 'self'", "no base-uri"),
+    ],
     ids=["unsafe-inline", "other-origin", "wildcard", "hash", "no-default", "no-base-uri"],
 )
 def test_csp_checker_rejects_a_loose_policy(policy, problem):
@@ -114,7 +153,9 @@ def test_no_inline_script_and_nothing_loaded_from_another_origin(request, which)
 
     for path in html_pages(output):
         where = path.relative_to(output).as_posix()
-        base = f"{own.scheme}://{own.netloc}{own.path if which == 'published' else ''}{url_path(output, path)}"
+        base = (
+            f"{own.scheme}://{own.netloc}{own.path if which == 'published' else ''}{url_path(output, path)}"
+        )
         page = soup(path)
         for script in page.find_all("script"):
             if not script.has_attr("src") and script.get("type") != "application/ld+json":
@@ -124,25 +165,35 @@ def test_no_inline_script_and_nothing_loaded_from_another_origin(request, which)
             if handlers:
                 problems.append(f"{where}: <{element.name}> has event-handler attributes {handlers}")
             if element.has_attr("style"):
-                problems.append(f"{where}: <{element.name}> has an inline style attribute (blocked by the CSP)")
+                problems.append(
+                    f"{where}: <{element.name}> has an inline style attribute (blocked by the CSP)"
+                )
             for attribute in ("href", "src", "action", "formaction"):
                 if str(element.get(attribute, "")).strip().lower().startswith("javascript:"):
                     problems.append(f"{where}: <{element.name}> {attribute} is a javascript: URL")
         for tag, attributes in RESOURCE_ATTRIBUTES.items():
             for element in page.find_all(tag):
                 for attribute in attributes:
-                    for value in re.split(r",\s+", element.get(attribute, "")) if element.get(attribute) else []:
+                    for value in (
+                        re.split(r",\s+", element.get(attribute, "")) if element.get(attribute) else []
+                    ):
                         url = value.split()[0]
                         if foreign(base, url):
                             problems.append(f"{where}: <{tag} {attribute}={url!r}> loads from another origin")
         for link in page.find_all("link", href=True):
             if LOADED_LINK_RELS & {r.lower() for r in link.get("rel", [])} and foreign(base, link["href"]):
-                problems.append(f"{where}: <link rel={link.get('rel')} href={link['href']!r}> loads from another origin")
+                problems.append(
+                    f"{where}: <link rel={link.get('rel')} href={link['href']!r}> loads from another origin"
+                )
         for style in page.find_all("style"):
-            problems += [f"{where}: <style> loads {u}" for u in css_urls(style.get_text()) if foreign(base, u)]
+            problems += [
+                f"{where}: <style> loads {u}" for u in css_urls(style.get_text()) if foreign(base, u)
+            ]
     for css in sorted(output.rglob("*.css")):
         base = f"{own.scheme}://{own.netloc}/{css.relative_to(output).as_posix()}"
-        problems += [f"{css.relative_to(output)}: loads {u}" for u in css_urls(css.read_text()) if foreign(base, u)]
+        problems += [
+            f"{css.relative_to(output)}: loads {u}" for u in css_urls(css.read_text()) if foreign(base, u)
+        ]
     assert not problems, "\n".join(problems[:60])
 
 
@@ -155,7 +206,10 @@ def css_urls(text: str) -> list[str]:
 
 
 def test_css_url_finder_sees_fonts_and_imports():
-    css = "@import 'https://fonts.example/a.css'; @font-face { src: url(https://fonts.example/f.woff2) } /* url(x) */"
+    css = (
+        "@import 'https://fonts.example/a.css'; "
+        "@font-face { src: url(https://fonts.example/f.woff2) } /* url(x) */"
+    )
     assert css_urls(css) == ["https://fonts.example/f.woff2", "https://fonts.example/a.css"]
 
 
@@ -167,6 +221,7 @@ def test_no_cookies_are_set(page, server, site):
         page.goto(server + path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate("() => document.cookie") == "", f"{path} sets a cookie"
-        assert page.evaluate("() => window.localStorage.length + window.sessionStorage.length") == 0, \
+        assert page.evaluate("() => window.localStorage.length + window.sessionStorage.length") == 0, (
             f"{path} stores data in the browser"
+        )
     assert page.context.cookies() == []

@@ -60,7 +60,8 @@ def test_review_line():
 
 def test_review_line_is_empty_without_a_review_date():
     env = environment()
-    template = env.from_string('{% from "components/review_line.html" import review_line %}{{ review_line(x) }}')
+    template = env.from_string(
+        '{% from "components/review_line.html" import review_line %}{{ review_line(x) }}')
     assert template.render(x=SimpleNamespace(last_reviewed=None)).strip() == ""
 
 

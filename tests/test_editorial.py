@@ -50,9 +50,11 @@ def test_valid_review_metadata_builds_and_defaults_next_review(content, tmp_path
 @pytest.mark.parametrize(
     ("extra", "line", "message"),
     [
-        ("Reviewer: Editorial team\nLast_reviewed: 2026-02-30", 7, "Last_reviewed: '2026-02-30' is not a date"),
+        ("Reviewer: Editorial team\nLast_reviewed: 2026-02-30", 7,
+         "Last_reviewed: '2026-02-30' is not a date"),
         ("Reviewer: Editorial team\nLast_reviewed: 3 March 2026", 7, "write it as YYYY-MM-DD"),
-        ("Reviewer: Editorial team\nLast_reviewed: 2026-05-01", 7, "Last_reviewed 2026-05-01 is in the future"),
+        ("Reviewer: Editorial team\nLast_reviewed: 2026-05-01", 7,
+         "Last_reviewed 2026-05-01 is in the future"),
         ("Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nNext_review: 2026-01-01", 8,
          "Next_review 2026-01-01 must come after Last_reviewed 2026-03-03"),
         ("Last_reviewed: 2026-03-03", 1, "missing 'Reviewer' in the front matter"),
@@ -83,7 +85,8 @@ def test_overdue_review_is_a_warning_and_fails_publish(content, tmp_path):
 
 def test_header_fields_keeps_lines_and_raw_values(tmp_path):
     path = tmp_path / "a.md"
-    path.write_text('Title: A <b> & "c"\nSummary: first\n    continued\nLast_reviewed: 2026-01-01\n\nBody: no\n')
+    path.write_text(
+        'Title: A <b> & "c"\nSummary: first\n    continued\nLast_reviewed: 2026-01-01\n\nBody: no\n')
     fields = header_fields(str(path))
     assert fields["title"] == (1, 'A <b> & "c"')
     assert fields["summary"] == (2, "first continued")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+
 from support import ROOT, soup
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -31,7 +32,8 @@ def report(failures):
 
 
 def test_every_article_and_the_home_page_are_weighed(weights, site):
-    listed = {a["href"] for a in soup(site / "archives" / "index.html").select("main ul.index-list > li > a[href]")}
+    archive = soup(site / "archives" / "index.html")
+    listed = {a["href"] for a in archive.select("main ul.index-list > li > a[href]")}
     assert weights[0].path == "/"
     assert listed, "the archives page lists no articles"
     assert {w.path for w in weights if w.is_article} == listed

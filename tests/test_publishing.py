@@ -20,6 +20,7 @@ import feedparser
 import pytest
 import yaml
 from lxml import etree
+
 from publish_extras.headers import csp_rules, with_frame_ancestors
 from support import PUBLISHCONF, ROOT, build, copy_site, html_pages, soup
 
@@ -60,7 +61,8 @@ def test_every_workflow_validates_against_the_github_schema():
     ("broken", "replacement"),
     [
         ("permissions:\n  contents: read", "permissions:\n  contents: sometimes"),
-        ("    runs-on: ubuntu-24.04\n    timeout-minutes: 30", "    run-on: ubuntu-24.04\n    timeout-minutes: 30"),
+        ("    runs-on: ubuntu-24.04\n    timeout-minutes: 30",
+         "    run-on: ubuntu-24.04\n    timeout-minutes: 30"),
     ],
     ids=["bad-permission-value", "misspelt-runs-on"],
 )
@@ -190,7 +192,8 @@ def test_sitemap_lists_absolute_urls_of_real_pages(published_site):
     for location in locations:
         assert location.startswith(SITEURL + "/"), location
         path = location[len(SITEURL) + 1:]
-        target = published_site / path / "index.html" if path.endswith("/") or not path else published_site / path
+        is_folder = path.endswith("/") or not path
+        target = published_site / path / "index.html" if is_folder else published_site / path
         assert target.is_file(), f"sitemap lists {location}, which is not in the output"
 
 
@@ -293,7 +296,8 @@ def test_csp_rules_never_overlap_when_pages_disagree():
     assert ("/search/*", search) in rules
     assert ("/*", strict) not in rules
     for path in ["/", "/index.html", "/404.html", "/a/", "/topics/x/", "/search/"]:
-        matching = [p for pattern, p in rules if re.match("^" + re.escape(pattern).replace(r"\*", ".*") + "$", path)]
+        matching = [p for pattern, p in rules
+                    if re.match("^" + re.escape(pattern).replace(r"\*", ".*") + "$", path)]
         assert len(matching) == 1, (path, matching)
 
 
@@ -303,7 +307,8 @@ def test_csp_rules_collapse_to_one_rule_when_every_page_agrees():
 
 def test_frame_ancestors_is_added_once():
     assert with_frame_ancestors("default-src 'self';") == "default-src 'self'; frame-ancestors 'none'"
-    assert with_frame_ancestors("frame-ancestors *; img-src 'self'") == "img-src 'self'; frame-ancestors 'none'"
+    assert with_frame_ancestors("frame-ancestors *; img-src 'self'") == (
+        "img-src 'self'; frame-ancestors 'none'")
 
 
 # --- Settings, on the small fixture site ------------------------------------------------

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support import ROOT, copy_site, html_pages, soup
 
 sys.path.insert(0, str(ROOT / "plugins"))

@@ -76,7 +76,8 @@ def test_home_orders_topics_by_topic_order(site):
     from support import CONF
 
     order = read_settings(str(CONF))["TOPIC_ORDER"]
-    names = [s.select_one("h2").get_text(strip=True) for s in soup(site / "index.html").select("section.topic")]
+    topics = soup(site / "index.html").select("section.topic")
+    names = [s.select_one("h2").get_text(strip=True) for s in topics]
     known = [n for n in names if n in order]
     assert known == sorted(known, key=order.index)
 

@@ -61,8 +61,18 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 # --- Synthetic site --------------------------------------------------------------------
 
-WORDS = ["people", "therapy", "trauma", "memory", "sleep", "doctor", "clinic", "dose", "effect", "study", "trial", "result", "symptom", "stress", "fear", "body", "mind", "week", "month", "year", "risk", "benefit", "care", "plan", "family", "support", "safety", "question", "answer", "evidence", "review", "guideline", "medicine", "treatment", "infusion", "session", "change", "feeling", "mood", "help", "talk", "time", "place", "start", "end", "small", "large", "good", "hard", "clear", "simple", "common", "rare", "early", "late", "often", "always", "never", "some", "many", "most", "few", "other", "same", "new", "old", "first", "last", "next", "long", "short", "high", "low", "safe", "careful"]
-VERBS = ["can", "may", "will", "should", "often", "shows", "finds", "helps", "means", "needs", "gives", "takes", "makes"]
+WORDS = [
+    "people", "therapy", "trauma", "memory", "sleep", "doctor", "clinic", "dose", "effect", "study",
+    "trial", "result", "symptom", "stress", "fear", "body", "mind", "week", "month", "year", "risk",
+    "benefit", "care", "plan", "family", "support", "safety", "question", "answer", "evidence",
+    "review", "guideline", "medicine", "treatment", "infusion", "session", "change", "feeling", "mood",
+    "help", "talk", "time", "place", "start", "end", "small", "large", "good", "hard", "clear",
+    "simple", "common", "rare", "early", "late", "often", "always", "never", "some", "many", "most",
+    "few", "other", "same", "new", "old", "first", "last", "next", "long", "short", "high", "low",
+    "safe", "careful",
+]
+VERBS = ["can", "may", "will", "should", "often", "shows", "finds", "helps", "means", "needs", "gives",
+         "takes", "makes"]
 TOPICS = ["Understanding PTSD", "Treatment options", "Ketamine basics", "Research evidence",
           "Safety", "Practical guide", "Living with PTSD"]
 

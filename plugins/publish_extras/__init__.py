@@ -9,7 +9,7 @@ Settings (publishconf.py turns on what only a deployed site needs):
 | Setting | Default | What it does |
 | --- | --- | --- |
 | `PUBLISH_EXTRAS_HEADERS` | `True` | write `_headers` (Netlify, Cloudflare Pages) |
-| `PUBLISH_EXTRAS_PERMISSIONS_POLICY` | camera, microphone, geolocation, payment, usb off | `Permissions-Policy` |
+| `PUBLISH_EXTRAS_PERMISSIONS_POLICY` | camera, mic, geolocation, payment, usb: off | `Permissions-Policy` |
 | `PUBLISH_EXTRAS_REFERRER_POLICY` | `""`: the home page's `<meta name="referrer">` | `Referrer-Policy` |
 | `PUBLISH_EXTRAS_GZIP` | `False` | write `name.gz` beside each file with an extension below |
 | `PUBLISH_EXTRAS_GZIP_EXTENSIONS` | html css js xml json svg txt | which files get a `.gz` copy |

@@ -27,6 +27,7 @@ import logging
 import os
 import re
 
+from jinja2 import FileSystemLoader
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
@@ -55,6 +56,7 @@ DEFAULTS = {
 }
 MARKDOWN_FORMATS = ("md", "markdown", "mkd", "mdown")
 METADATA_KEYS = ("cited_keys", "faq_items", "faq_jsonld")
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 CITATION_SUP_RE = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
 PLUGIN_SECTION_RE = re.compile(r'<section [^>]*class="(?:references|cite-page)"[^>]*>.*?</section>', re.S)
@@ -296,7 +298,16 @@ def finish_content(content) -> None:
 
 
 class FaqCitationsPagesGenerator(Generator):
-    """Writes the site-wide FAQ page and sources page once every article is read."""
+    """Writes the site-wide FAQ page and sources page once every article is read.
+
+    The theme's ``faq.html`` and ``sources.html`` win; the package's own
+    ``templates/`` are the last fallback, so any theme with a ``base.html`` and a
+    ``content`` block works without copying them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.env.loader.loaders.append(FileSystemLoader(TEMPLATES))
 
     def generate_context(self):
         self.faq_groups = []

@@ -180,3 +180,16 @@ def test_another_csl_style_formats_the_references(tmp_path):
     assert result.returncode == 0, result.stderr
     entry = page(tmp_path / "out", "ketamine-trials/index.html").select_one("#ref-feder2014 .references__entry")
     assert entry.get_text().startswith("Feder, A., Müller, J., & aan het Rot, M. (2014).")
+
+
+def test_a_theme_without_faq_and_sources_templates_gets_the_plugins_own(tmp_path):
+    """Another Pelican site (here Pelican's own `simple` theme) needs no template copies."""
+    output = tmp_path / "output"
+    result = build("citations_and_faq", output, 'THEME="simple"', 'JINJA_ENVIRONMENT={}',
+                   'DIRECT_TEMPLATES=["index"]', 'PAGINATED_TEMPLATES={"index": null, "tag": null, "category": null, "author": null}')
+    assert result.returncode == 0, result.stderr
+    faq = page(output, "faq/index.html")
+    assert "Frequently asked questions" in [h1.get_text() for h1 in faq.find_all("h1")]
+    assert faq.select('section ul li a[href*="#"]')
+    sources = page(output, "sources/index.html")
+    assert sources.select("ol.sources li[id^=ref-] .sources__pages a")

@@ -1,0 +1,75 @@
+"""tools/content_report.py (run by `make lint`): what it counts, on a tiny content folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from support import ROOT
+
+REPORT = ROOT / "tools" / "content_report.py"
+ARTICLE = """\
+Title: A test article
+Date: 2026-01-01
+Summary: A short summary. It has two sentences.
+Author: Editorial team
+Reviewer: Editorial team
+Last_reviewed: {last_reviewed}
+
+Ketamine blocks the [NMDA receptor]({{filename}}/pages/glossary.md#nmda-receptor) [@krystal2019].
+Some trials used midazolam as a comparison [@feder2021; @krystal2019, p. 3]. Write to us at a@b.org.
+A [missing entry]({{filename}}/pages/glossary.md#no-such-term) is linked here.
+
+```
+[@in_code_is_not_a_citation]
+```
+
+::: faq
+### A question?
+
+An answer that is not part of the body [@feder2021].
+:::
+"""
+GLOSSARY = """\
+Title: Glossary
+
+### NMDA receptor {: #nmda-receptor }
+
+A receiving site.
+"""
+
+
+def run(tmp_path, last_reviewed, *options):
+    (tmp_path / "articles").mkdir(exist_ok=True)
+    (tmp_path / "pages").mkdir(exist_ok=True)
+    article = ARTICLE.format(last_reviewed=last_reviewed)
+    (tmp_path / "articles" / "test.md").write_text(article, encoding="utf-8")
+    (tmp_path / "pages" / "glossary.md").write_text(GLOSSARY, encoding="utf-8")
+    return subprocess.run([sys.executable, str(REPORT), "--content", str(tmp_path), "--today", "2026-04-01",
+                           *options], capture_output=True, text=True, timeout=60)
+
+
+def test_report_counts_citations_terms_and_review_dates(tmp_path):
+    result = run(tmp_path, "2025-03-01", "--json")
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert (report["citations"], report["sources"]) == (4, 2)  # the FAQ's counts; code and e-mail do not
+    assert report["review"] == "OVERDUE since 2026-03-01"
+    assert report["missing_anchors"] == ["no-such-term"]
+    assert "midazolam" in report["missing_terms"] and "NMDA receptor" not in report["missing_terms"]
+    assert report["grade_summary"] is not None and report["grade_faq"] is None  # FAQ too short to grade
+
+
+def test_due_soon_and_strict_mode(tmp_path):
+    result = run(tmp_path, "2025-05-15")
+    assert result.returncode == 0, result.stderr
+    assert "due in 44 days (2026-05-15)" in result.stdout
+    assert "glossary link #no-such-term" in result.stdout
+    assert run(tmp_path, "2026-03-01", "--strict").returncode == 1  # the missing glossary entry
+
+
+def test_real_content_report_runs(tmp_path):
+    result = subprocess.run([sys.executable, str(REPORT)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Median body grade" in result.stdout and "Traceback" not in result.stderr

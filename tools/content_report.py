@@ -1,0 +1,276 @@
+"""Content report for editors (`make lint`): per article, how hard it is to read, how well
+it is sourced, when it is due for review, and which technical terms lack a glossary entry.
+
+    python tools/content_report.py [--content content] [--today YYYY-MM-DD] [--json] [--strict]
+
+For each article in ``content/articles``:
+
+* reading grade (Flesch-Kincaid, via textstat) of the body, of the Summary and of the
+  FAQ answers, each on its own. The body is the text outside ``::: faq`` blocks, without
+  code, citations, link targets or the metadata header. Syllables are counted with
+  textstat's Pyphen fallback only, so the grade is the same on every machine and no
+  dictionary is downloaded (textstat would otherwise fetch NLTK's cmudict);
+* citations: how many ``[@key]`` citations, and how many distinct sources;
+* review: ``Next_review`` (or ``Last_reviewed`` + the configured interval) overdue, or
+  due within 60 days;
+* glossary: links to a glossary anchor that the glossary does not define, and terms from
+  TERMS below used in the article but not defined in ``pages/glossary.md``.
+
+It is a report: it exits 0 unless an article cannot be read. With ``--strict`` it also
+exits 1 when a review is overdue or a glossary entry is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "plugins"))
+
+import markdown  # noqa: E402
+import textstat  # noqa: E402
+from bs4 import BeautifulSoup  # noqa: E402
+from textstat.backend.counts import _count_syllables  # noqa: E402
+
+from editorial import add_months  # noqa: E402
+from editorial.frontmatter import header_fields  # noqa: E402
+
+_count_syllables.get_cmudict = lambda lang: None  # Pyphen only: offline and the same everywhere
+
+DUE_SOON_DAYS = 60
+REVIEW_INTERVAL_MONTHS = 12  # as EDITORIAL_REVIEW_INTERVAL_MONTHS in pelicanconf.py
+# Technical terms a reader may not know. An article that uses one needs a glossary entry
+# for it (matched against the glossary's headings and anchors, case-insensitively).
+TERMS = [
+    "active placebo", "AMPA receptor", "amygdala", "anesthetic", "BDNF", "CAPS-5",
+    "cognitive processing therapy", "confidence interval", "controlled substance", "dissociation",
+    "DSM-5", "effect size", "EMDR", "esketamine", "FDA", "fMRI", "glutamate", "hyperarousal",
+    "meta-analysis", "midazolam", "mTOR", "neuroplasticity", "NMDA receptor", "off-label", "PCL-5",
+    "placebo", "prefrontal cortex", "prolonged exposure", "psychotherapy",
+    "randomized controlled trial", "REMS", "Schedule III", "SSRI", "synapse",
+    "trauma-focused psychotherapy",
+]
+CITATION_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+CITATION_KEY = re.compile(r"(?:^|[\s;])-?@([A-Za-z0-9_][\w:.\-]*)")
+FENCED_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
+FAQ_OPEN = re.compile(r"^:{3,}\s*\{?\s*\.?faq\b", re.I)
+FAQ_CLOSE = re.compile(r"^:{3,}\s*$")
+GLOSSARY_LINK = re.compile(r"\((?:\{filename\})?/?(?:pages/glossary\.md|glossary/)#([\w-]+)\)")
+ANCHOR = re.compile(r"\{:\s*#([\w-]+)\s*\}")
+CONVERTER = markdown.Markdown(extensions=["extra", "sane_lists"])
+
+
+@dataclass
+class ArticleReport:
+    path: str
+    title: str
+    words: int = 0
+    grade_body: float | None = None
+    grade_summary: float | None = None
+    grade_faq: float | None = None
+    citations: int = 0
+    sources: int = 0
+    last_reviewed: str | None = None
+    next_review: str | None = None
+    review: str = ""
+    missing_anchors: list[str] = field(default_factory=list)
+    missing_terms: list[str] = field(default_factory=list)
+
+
+def split_header(text: str) -> str:
+    """The body: everything after the metadata header and its blank line."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if not line.strip():
+            return "\n".join(lines[index + 1:])
+    return ""
+
+
+def split_faq(body: str) -> tuple[str, list[str]]:
+    """(body without FAQ blocks, the FAQ answers' Markdown); questions are neither."""
+    kept, answers, inside, answer = [], [], False, []
+    for line in body.splitlines():
+        if not inside and FAQ_OPEN.match(line):
+            inside, answer = True, []
+            continue
+        if inside and FAQ_CLOSE.match(line):
+            answers.append("\n".join(answer))
+            inside = False
+            continue
+        if inside:
+            if line.startswith("#"):
+                if answer:
+                    answers.append("\n".join(answer))
+                answer = []
+            else:
+                answer.append(line)
+        else:
+            kept.append(line)
+    return "\n".join(kept), [a for a in answers if a.strip()]
+
+
+def plain_text(markdown_text: str) -> str:
+    """Readable text of some Markdown: no code, no citations, no link targets, no headings."""
+    markdown_text = FENCED_CODE.sub("", markdown_text)
+    markdown_text = CITATION_GROUP.sub("", markdown_text)
+    CONVERTER.reset()
+    soup = BeautifulSoup(CONVERTER.convert(markdown_text), "html.parser")
+    for element in soup.find_all(["pre", "code", "h1", "h2", "h3", "h4", "h5", "h6"]):
+        element.decompose()
+    blocks = [" ".join(block.get_text(" ").split()) for block in soup.find_all(["p", "li", "td", "th"])
+              if not block.find(["p", "li"])]
+    # Each block is a sentence or more; a bullet without a full stop still ends a sentence.
+    return "\n".join(b if b.endswith((".", "?", "!", ":")) else b + "." for b in blocks if b)
+
+
+def grade(text: str, minimum_words: int = 30) -> float | None:
+    """Flesch-Kincaid grade, or None for a text too short for the formula to mean much."""
+    if textstat.lexicon_count(text) < minimum_words:
+        return None
+    return round(textstat.flesch_kincaid_grade(text), 1)
+
+
+def citation_keys(body: str) -> list[str]:
+    body = FENCED_CODE.sub("", body)
+    body = re.sub(r"`[^`\n]*`", "", body)
+    return [key.rstrip(".:") for group in CITATION_GROUP.findall(body) for key in CITATION_KEY.findall(group)]
+
+
+def glossary_entries(content: str) -> tuple[set[str], set[str]]:
+    """(anchors, lower-cased headings) defined by pages/glossary.md; empty sets if it is missing."""
+    path = os.path.join(content, "pages", "glossary.md")
+    if not os.path.exists(path):
+        return set(), set()
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    anchors = set(ANCHOR.findall(text))
+    headings = {ANCHOR.sub("", line.lstrip("#")).strip().lower() for line in text.splitlines()
+                if line.startswith("### ")}
+    return anchors, headings
+
+
+def term_defined(term: str, anchors: set[str], headings: set[str]) -> bool:
+    slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    singular = {slug, slug.rstrip("s")}
+    return bool(singular & anchors) or any(term.lower() in heading for heading in headings)
+
+
+def review_status(last: dt.date | None, next_: dt.date | None, today: dt.date) -> str:
+    if last is None:
+        return "no Last_reviewed"
+    if next_ is None:
+        return ""
+    if next_ < today:
+        return f"OVERDUE since {next_.isoformat()}"
+    if (next_ - today).days <= DUE_SOON_DAYS:
+        return f"due in {(next_ - today).days} days ({next_.isoformat()})"
+    return ""
+
+
+def report_article(path: str, content: str, today: dt.date, glossary) -> ArticleReport:
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    fields = {key: value for key, (_, value) in header_fields(path).items()}
+    report = ArticleReport(path=os.path.relpath(path, content), title=fields.get("title", "?"))
+    body, faq_answers = split_faq(split_header(text))
+    body_text = plain_text(body)
+    report.words = textstat.lexicon_count(body_text)
+    report.grade_body = grade(body_text)
+    if fields.get("summary"):  # one or two sentences by design: graded whatever its length
+        report.grade_summary = grade(plain_text(fields["summary"]), minimum_words=1)
+    report.grade_faq = grade(plain_text("\n\n".join(faq_answers))) if faq_answers else None
+    keys = citation_keys(split_header(text))
+    report.citations, report.sources = len(keys), len(set(keys))
+
+    last = next_ = None
+    try:
+        last = dt.date.fromisoformat(fields["last_reviewed"]) if fields.get("last_reviewed") else None
+        next_ = dt.date.fromisoformat(fields["next_review"]) if fields.get("next_review") else None
+    except ValueError as exc:
+        report.review = f"bad review date: {exc}"
+    else:
+        if last and not next_:
+            next_ = add_months(last, REVIEW_INTERVAL_MONTHS)
+        report.review = review_status(last, next_, today)
+    report.last_reviewed = last.isoformat() if last else None
+    report.next_review = next_.isoformat() if next_ else None
+
+    anchors, headings = glossary
+    linked = set(GLOSSARY_LINK.findall(text))
+    report.missing_anchors = sorted(a for a in linked if a not in anchors)
+    searchable = plain_text(split_header(text))
+    for term in TERMS:
+        if re.search(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", searchable, re.I if term.islower() else 0):
+            if not term_defined(term, anchors, headings):
+                report.missing_terms.append(term)
+    return report
+
+
+def print_text(reports: list[ArticleReport], today: dt.date) -> None:
+    def show(value):
+        return "-" if value is None else f"{value:g}"
+
+    print(f"Content report ({len(reports)} articles, today {today.isoformat()})")
+    columns = ("words", "grade", "summ.", "FAQ", "cites")
+    print(f"{'article':40} " + " ".join(f"{c:>5}" for c in columns) + f" {'srcs':>4}  review")
+    for r in reports:
+        name = r.path.removeprefix("articles/")[:40]
+        print(f"{name:40} {r.words:>5} {show(r.grade_body):>5} {show(r.grade_summary):>5} "
+              f"{show(r.grade_faq):>5} {r.citations:>5} {r.sources:>4}  {r.review or 'ok'}")
+    graded = [r.grade_body for r in reports if r.grade_body is not None]
+    if graded:
+        print(f"Median body grade: {sorted(graded)[len(graded) // 2]:g}  "
+              f"(hardest: {max(reports, key=lambda r: r.grade_body or 0).path})")
+    for r in reports:
+        for anchor in r.missing_anchors:
+            print(f"{r.path}: glossary link #{anchor}: no such entry in pages/glossary.md")
+        if r.missing_terms:
+            print(f"{r.path}: terms not in the glossary: {', '.join(r.missing_terms)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--content", default=os.path.join(ROOT, "content"))
+    parser.add_argument("--today", default=os.environ.get("EDITORIAL_TODAY") or None,
+                        help="the date to compare review dates with (default: today)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 on an overdue review or a missing glossary entry")
+    args = parser.parse_args(argv)
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        parser.error(f"--today {args.today!r} is not YYYY-MM-DD")
+    folder = os.path.join(args.content, "articles")
+    if not os.path.isdir(folder):
+        print(f"{folder}: error: no articles folder", file=sys.stderr)
+        return 1
+    glossary = glossary_entries(args.content)
+    reports, unreadable = [], 0
+    for dirpath, _, names in sorted(os.walk(folder)):
+        for name in sorted(names):
+            if not name.endswith((".md", ".markdown")):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                reports.append(report_article(path, args.content, today, glossary))
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"{os.path.relpath(path)}: error: cannot read: {exc}", file=sys.stderr)
+                unreadable += 1
+    if args.json:
+        print(json.dumps([asdict(r) for r in reports], indent=2))
+    else:
+        print_text(reports, today)
+    problems = any(r.review.startswith(("OVERDUE", "bad")) or r.missing_anchors or r.missing_terms
+                   for r in reports)
+    return 1 if unreadable or (args.strict and problems) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,9 +7,8 @@ For each article in ``content/articles``:
 
 * reading grade (Flesch-Kincaid, via textstat) of the body, of the Summary and of the
   FAQ answers, each on its own. The body is the text outside ``::: faq`` blocks, without
-  code, citations, link targets or the metadata header. Syllables are counted with
-  textstat's Pyphen fallback only, so the grade is the same on every machine and no
-  dictionary is downloaded (textstat would otherwise fetch NLTK's cmudict);
+  code, citations, link targets or the metadata header (textstat counts syllables with
+  the CMU pronouncing dictionary, shipped offline by the pinned `cmudict` package);
 * citations: how many ``[@key]`` citations, and how many distinct sources;
 * review: ``Next_review`` (or ``Last_reviewed`` + the configured interval) overdue, or
   due within 60 days;
@@ -36,12 +35,9 @@ sys.path.insert(0, os.path.join(ROOT, "plugins"))
 import markdown  # noqa: E402
 import textstat  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
-from textstat.backend.counts import _count_syllables  # noqa: E402
 
 from editorial import add_months  # noqa: E402
 from editorial.frontmatter import header_fields  # noqa: E402
-
-_count_syllables.get_cmudict = lambda lang: None  # Pyphen only: offline and the same everywhere
 
 DUE_SOON_DAYS = 60
 REVIEW_INTERVAL_MONTHS = 12  # as EDITORIAL_REVIEW_INTERVAL_MONTHS in pelicanconf.py

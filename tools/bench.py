@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import http.client
 import http.server
 import json
 import os
@@ -160,18 +161,34 @@ class Run:
     returncode: int
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run(command: list[str], cwd: Path = ROOT) -> Run:
-    """Run ``command``; wall time and the child's peak resident memory (os.wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=ENV)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(seconds, usage.ru_maxrss, out.read().decode(), err.read().decode(),
-                   process.returncode)
+    """Run ``command``; wall time and the child's peak resident memory.
+
+    On Linux a child's ``ru_maxrss`` starts at its parent's resident size (fork
+    copies the high-water mark), so this ~60 MB process would inflate every
+    figure: GNU time, a small C program, starts the command and reports its
+    peak (``%M``) when present; otherwise ``os.wait4`` (an upper bound).
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as scratch:
+        memory = Path(scratch) / "maxrss"
+        wrapped = ([GNU_TIME, "-q", "-f", "%M", "-o", str(memory), *command]
+                   if os.access(GNU_TIME, os.X_OK) else command)
+        with open(Path(scratch) / "out", "w+b") as out, open(Path(scratch) / "err", "w+b") as err:
+            started = time.perf_counter()
+            process = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=err, env=ENV)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            peak = usage.ru_maxrss
+            if memory.is_file() and memory.read_text().strip().isdigit():
+                peak = int(memory.read_text().strip())
+            return Run(seconds, peak, out.read().decode(), err.read().decode(),
+                       process.returncode)
 
 
 EXTRA_SETTINGS: dict = {}  # from --plugin-paths: applies to every build
@@ -433,8 +450,8 @@ def devserver_section(edits: int) -> None:
                         with urllib.request.urlopen(url, timeout=5) as response:
                             if marker in response.read().decode("utf-8"):
                                 break
-                    except OSError:
-                        pass
+                    except (OSError, http.client.HTTPException):
+                        pass  # not up yet, or a page caught mid-write
                     time.sleep(0.01)
                 else:
                     print(f"error: edit {edit} never showed up at {url}; the devserver said:")

@@ -291,6 +291,23 @@ class FaqBlockProcessor(BlockProcessor):
             blocks.clear()
 
 
+def attach_to_preceding_word(root, sups) -> None:
+    """Drop the space writers put before ``[@key]`` ("a claim [@key].") so the
+    superscript number sits on its word and can never wrap onto a line of its own."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for sup in sups:
+        parent = parents.get(sup)
+        if parent is None:
+            continue
+        index = list(parent).index(sup)
+        if index:
+            before = parent[index - 1]
+            if before.tail:
+                before.tail = before.tail.rstrip()
+        elif parent.text:
+            parent.text = parent.text.rstrip()
+
+
 class CitationInlineProcessor(InlineProcessor):
     """``[@key]``, ``[@a; @b]``, ``[@key, p. 12]`` -> an empty placeholder ``<sup>``
     (numbered and filled by ``FaqCitationsTreeprocessor``)."""
@@ -358,6 +375,8 @@ class FaqCitationsTreeprocessor(Treeprocessor):
         numbers = dict(ext.fragment_numbers or {})
         order = list(numbers)
         places: dict[str, list[str]] = {}
+        if placeholders:
+            attach_to_preceding_word(root, placeholders)
         for sup in placeholders:
             items = ext.citation_groups[int(sup.attrib.pop(CITE_INDEX_ATTR))]
             previous = None

@@ -345,3 +345,14 @@ def test_title_without_quotes(render):
 def test_error_line_counts_lines_hidden_in_fenced_code(render):
     source = "Title: x\n\n```\none\ntwo\nthree\n```\n\nText [@nope]."
     assert error_of(render, source).line == 9
+
+
+def test_citation_attaches_to_the_preceding_word(render):
+    html = render("A claim [@feder2014]. After [a link](https://example.org) [@albott2018] too.\n")
+    assert 'claim<sup class="cite">' in html
+    assert '</a><sup class="cite">' in html
+
+
+def test_citation_at_the_start_of_a_paragraph_keeps_following_text(page):
+    html = page("[@feder2014] opens the line.\n")
+    assert html.p.get_text().endswith(" opens the line.")

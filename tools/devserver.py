@@ -115,7 +115,7 @@ def make_handler(builder: Builder):
                 self.wfile.flush()
                 while True:
                     with builder.changed:
-                        builder.changed.wait_for(lambda: builder.generation != seen, timeout=15)
+                        builder.changed.wait_for(lambda seen=seen: builder.generation != seen, timeout=15)
                         current = builder.generation
                     message = b"data: reload\n\n" if current != seen else b": ping\n\n"
                     seen = current

@@ -42,9 +42,17 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -186,7 +194,9 @@ def bibtex_entry_to_csl(key: str, entry) -> dict:
     if "date" in fields:
         issued = _iso_date(fields["date"])
     else:
-        issued = _date_parts(fields.get("year", ""), latex_to_text(fields.get("month", "")), fields.get("day", ""))
+        issued = _date_parts(
+            fields.get("year", ""), latex_to_text(fields.get("month", "")), fields.get("day", "")
+        )
     if issued:
         item["issued"] = issued
     accessed = fields.get("urldate")
@@ -316,7 +326,9 @@ def _read_text(path: str, problems: list) -> str | None:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        problems.append(BibliographyError(path, None, f"cannot read the bibliography file: {exc.strerror or exc}"))
+        problems.append(
+            BibliographyError(path, None, f"cannot read the bibliography file: {exc.strerror or exc}")
+        )
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -387,7 +399,9 @@ def _parse_csl_json(path: str, text: str, problems: list) -> list[Entry]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.append(BibliographyError(path, exc.lineno, f"malformed CSL-JSON: {exc.msg} (column {exc.colno})"))
+        problems.append(
+            BibliographyError(path, exc.lineno, f"malformed CSL-JSON: {exc.msg} (column {exc.colno})")
+        )
         return []
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
@@ -399,7 +413,9 @@ def _parse_csl_json(path: str, text: str, problems: list) -> list[Entry]:
     for index, item in enumerate(data):
         line = id_lines[index][1] if index < len(id_lines) else 1
         if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)) or item.get("id") == "":
-            problems.append(BibliographyError(path, line, f"malformed CSL-JSON: item {index + 1} has no \"id\""))
+            problems.append(
+                BibliographyError(path, line, f'malformed CSL-JSON: item {index + 1} has no "id"')
+            )
             continue
         key = str(item["id"])
         line = next((ln for found, ln in id_lines if found == key), line)

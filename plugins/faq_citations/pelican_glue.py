@@ -61,8 +61,16 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"
 CITATION_SUP_RE = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
 PLUGIN_SECTION_RE = re.compile(r'<section [^>]*class="(?:references|cite-page)"[^>]*>.*?</section>', re.S)
 LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -104,7 +112,8 @@ def bibliography_paths(settings) -> list[str]:
     missing = [path for path in paths if not os.path.isfile(path)]
     if missing:
         raise FaqCitationsConfigError(
-            f"FAQ_CITATIONS_BIBLIOGRAPHY: no such bibliography file {missing[0]!r} (paths are relative to PATH)"
+            f"FAQ_CITATIONS_BIBLIOGRAPHY: no such bibliography file {missing[0]!r} "
+            "(paths are relative to PATH)"
         )
     return paths
 
@@ -230,7 +239,9 @@ def cite_this_page(content, bibliography: Bibliography) -> str:
     settings = content.settings
     title = page_title(content)
     author = getattr(content, "author", None)
-    author_name = str(getattr(author, "name", author) or settings.get("AUTHOR") or settings.get("SITENAME", ""))
+    author_name = str(
+        getattr(author, "name", author) or settings.get("AUTHOR") or settings.get("SITENAME", "")
+    )
     url = absolute_url(settings, content.url)
     date = getattr(content, "date", None)
     item = {
@@ -256,9 +267,16 @@ def cite_this_page(content, bibliography: Bibliography) -> str:
     if reviewed:
         fields.append(("note", f"Last reviewed {reviewed.isoformat()}"))
     key = re.sub(r"[^\w:-]+", "-", content.slug or "page")
-    bibtex = "@misc{" + key + ",\n" + ",\n".join(
-        f"  {name:<12} = {value}" if name == "month" else f"  {name:<12} = {{{value}}}" for name, value in fields
-    ) + "\n}"
+    bibtex = (
+        "@misc{"
+        + key
+        + ",\n"
+        + ",\n".join(
+            f"  {name:<12} = {value}" if name == "month" else f"  {name:<12} = {{{value}}}"
+            for name, value in fields
+        )
+        + "\n}"
+    )
     return (
         '\n<section class="cite-page" aria-labelledby="cite-this-page">\n'
         '<h2 id="cite-this-page">Cite this page</h2>\n'
@@ -278,7 +296,9 @@ def summary_without_citations(content) -> str:
     if max_paragraphs is not None:
         text = truncate_html_paragraphs(text, max_paragraphs)
     if settings.get("SUMMARY_MAX_LENGTH") is not None:
-        text = truncate_html_words(text, settings["SUMMARY_MAX_LENGTH"], settings.get("SUMMARY_END_SUFFIX", "…"))
+        text = truncate_html_words(
+            text, settings["SUMMARY_MAX_LENGTH"], settings.get("SUMMARY_END_SUFFIX", "…")
+        )
     return text
 
 
@@ -318,7 +338,7 @@ class FaqCitationsPagesGenerator(Generator):
             [*self.context.get("articles", []), *self.context.get("pages", [])],
             key=lambda content: page_title(content).casefold(),
         )
-        settings, siteurl = self.settings, self.settings.get("SITEURL", "")
+        siteurl = self.settings.get("SITEURL", "")
         faq_groups, citing = [], {}
         for content in contents:
             url = f"{siteurl}/{content.url}"
@@ -333,14 +353,24 @@ class FaqCitationsPagesGenerator(Generator):
                     }
                 )
             for key in getattr(content, "cited_keys", None) or []:
-                citing.setdefault(key, []).append({"title": page_title(content), "url": url, "content": content})
+                citing.setdefault(key, []).append(
+                    {"title": page_title(content), "url": url, "content": content}
+                )
         bibliography = _state.bibliography or Bibliography()
         sources = []
         for key, pages in citing.items():
             if key not in bibliography:
                 continue
             formatted = bibliography.format(key)
-            sources.append({"key": key, "id": f"ref-{key}", "html": Markup(formatted.html), "text": formatted.text, "pages": pages})
+            sources.append(
+                {
+                    "key": key,
+                    "id": f"ref-{key}",
+                    "html": Markup(formatted.html),
+                    "text": formatted.text,
+                    "pages": pages,
+                }
+            )
         sources.sort(key=lambda source: source["text"].casefold())
         self.faq_groups, self.sources = faq_groups, sources
         self._write(writer, "faq", "FAQ_CITATIONS_FAQ", faq_groups=faq_groups)

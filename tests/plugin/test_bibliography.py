@@ -81,21 +81,31 @@ def test_csl_json_entries(tmp_path):
 
 
 def test_malformed_bibtex_names_the_entry_left_open(tmp_path):
-    _, problems = load(tmp_path, {"refs.bib": "@misc{ok, title={a}}\n\n@article{open2020,\n title = {no end,\n year = {2020}\n"})
+    _, problems = load(
+        tmp_path,
+        {"refs.bib": "@misc{ok, title={a}}\n\n@article{open2020,\n title = {no end,\n year = {2020}\n"},
+    )
     assert [(p.line, p.message) for p in problems] == [
-        (3, "malformed BibTeX: the braces of entry 'open2020' do not balance; a '}' is missing or extra in this entry")]
+        (
+            3,
+            "malformed BibTeX: the braces of entry 'open2020' do not balance; "
+            "a '}' is missing or extra in this entry",
+        )
+    ]
 
 
 def test_malformed_bibtex_undefined_string(tmp_path):
     _, problems = load(tmp_path, {"refs.bib": "@misc{a,\n title = {x},\n month = foo,\n}\n"})
     assert [(p.line, p.message) for p in problems] == [
-        (3, "malformed BibTeX: undefined string 'foo'; put text in braces, e.g. {...}")]
+        (3, "malformed BibTeX: undefined string 'foo'; put text in braces, e.g. {...}")
+    ]
 
 
 def test_malformed_json_names_the_line(tmp_path):
     _, problems = load(tmp_path, {"refs.json": '[\n {"id": "a"},\n {"id": "b" "type": "book"}\n]'})
     assert [(p.line, p.message) for p in problems] == [
-        (3, "malformed CSL-JSON: Expecting ',' delimiter (column 13)")]
+        (3, "malformed CSL-JSON: Expecting ',' delimiter (column 13)")
+    ]
 
 
 def test_json_item_without_id(tmp_path):
@@ -104,21 +114,28 @@ def test_json_item_without_id(tmp_path):
 
 
 def test_key_defined_twice_across_files_names_both_places(tmp_path):
-    bibliography, problems = load(tmp_path, {
-        "a.bib": "@misc{dup,\n title={first}}\n",
-        "b.json": '[\n  {"id": "dup", "title": "second"}\n]',
-    })
+    _bibliography, problems = load(
+        tmp_path,
+        {
+            "a.bib": "@misc{dup,\n title={first}}\n",
+            "b.json": '[\n  {"id": "dup", "title": "second"}\n]',
+        },
+    )
     assert len(problems) == 1
     problem = problems[0]
     assert (problem.path, problem.line) == (str(tmp_path / "b.json"), 2)
-    assert problem.message == (f"citation key 'dup' is defined twice: here and at {tmp_path / 'a.bib'}:1; "
-                               "keep one and rename or delete the other")
+    assert problem.message == (
+        f"citation key 'dup' is defined twice: here and at {tmp_path / 'a.bib'}:1; "
+        "keep one and rename or delete the other"
+    )
     assert problem.describe().startswith(f"{tmp_path / 'b.json'}:2: error: citation key 'dup'")
 
 
 def test_key_defined_twice_in_one_file(tmp_path):
     _, problems = load(tmp_path, {"a.bib": "@misc{dup, title={1}}\n\n@misc{dup, title={2}}\n"})
-    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(3, "citation key 'dup' is defined twice")]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (3, "citation key 'dup' is defined twice")
+    ]
 
 
 def test_file_that_is_not_utf8(tmp_path):

@@ -17,14 +17,31 @@ from faq_citations import FaqCitationsError, FaqCitationsExtension, load_bibliog
 
 EXTENSIONS = ["extra", "toc", "sane_lists", "meta"]
 ITEMS = [
-    {"id": "feder2014", "type": "article-journal", "title": "Ketamine for chronic PTSD",
-     "author": [{"family": "Feder", "given": "Adriana"}], "container-title": "JAMA Psychiatry",
-     "issued": {"date-parts": [[2014]]}, "DOI": "10.1001/jamapsychiatry.2014.62", "PMID": "24740528"},
-    {"id": "albott2018", "type": "article-journal", "title": "Repeated infusions",
-     "author": [{"family": "Albott", "given": "Cristina"}], "container-title": "J Clin Psychiatry",
-     "issued": {"date-parts": [[2018]]}},
-    {"id": "va:cost-2023.v2", "type": "webpage", "title": "Costs", "author": [{"literal": "VA"}],
-     "URL": "https://www.va.gov/cost/"},
+    {
+        "id": "feder2014",
+        "type": "article-journal",
+        "title": "Ketamine for chronic PTSD",
+        "author": [{"family": "Feder", "given": "Adriana"}],
+        "container-title": "JAMA Psychiatry",
+        "issued": {"date-parts": [[2014]]},
+        "DOI": "10.1001/jamapsychiatry.2014.62",
+        "PMID": "24740528",
+    },
+    {
+        "id": "albott2018",
+        "type": "article-journal",
+        "title": "Repeated infusions",
+        "author": [{"family": "Albott", "given": "Cristina"}],
+        "container-title": "J Clin Psychiatry",
+        "issued": {"date-parts": [[2018]]},
+    },
+    {
+        "id": "va:cost-2023.v2",
+        "type": "webpage",
+        "title": "Costs",
+        "author": [{"literal": "VA"}],
+        "URL": "https://www.va.gov/cost/",
+    },
 ]
 
 
@@ -42,6 +59,7 @@ def render(bibliography):
     def render(source: str, extensions=EXTENSIONS) -> str:
         md = markdown.Markdown(extensions=[*extensions, makeExtension(bibliography=bibliography)])
         return md.convert(textwrap.dedent(source))
+
     return render
 
 
@@ -84,8 +102,15 @@ def test_document_without_the_syntax_renders_as_plain_markdown(render, name):
 
 
 def test_document_without_the_syntax_renders_as_plain_markdown_with_no_other_extension(bibliography):
-    source = "\n\n".join(NO_SYNTAX_DOCUMENTS[name] for name in (
-        "indented_code_with_syntax", "inline_code_with_citation", "email_and_handle", "escaped_bracket"))
+    source = "\n\n".join(
+        NO_SYNTAX_DOCUMENTS[name]
+        for name in (
+            "indented_code_with_syntax",
+            "inline_code_with_citation",
+            "email_and_handle",
+            "escaped_bracket",
+        )
+    )
     with_extension = markdown.markdown(source, extensions=[makeExtension(bibliography=bibliography)])
     assert with_extension == markdown.markdown(source)
 
@@ -96,6 +121,7 @@ def test_extension_needs_no_bibliography_for_faq_blocks():
 
 
 # -- citations -------------------------------------------------------------------
+
 
 def test_citation_is_a_superscript_link_named_reference_n(page):
     link = page("Text [@feder2014].").select_one("sup.cite a")
@@ -154,6 +180,7 @@ def test_citation_inside_an_faq_answer_counts(page):
 
 
 # -- the reference list ------------------------------------------------------------
+
 
 def test_references_section_lists_each_entry_once_with_a_stable_id(page):
     html = page("A [@feder2014]. B [@feder2014].")
@@ -238,7 +265,10 @@ def test_faq_jsonld_has_every_question_as_plain_text(bibliography):
     data = json.loads(md.faq_jsonld)
     assert data["@type"] == "FAQPage"
     assert [q["name"] for q in data["mainEntity"]] == [
-        "Is ketamine approved for PTSD?", "How many infusions?", "And this?"]
+        "Is ketamine approved for PTSD?",
+        "How many infusions?",
+        "And this?",
+    ]
     assert data["mainEntity"][1]["acceptedAnswer"]["text"] == "Usually six."
     assert data["mainEntity"][2]["acceptedAnswer"] == {"@type": "Answer", "text": "Yes."}
 
@@ -253,8 +283,11 @@ def test_faq_jsonld_cannot_end_the_script_element():
 def test_faq_items_are_published_on_md():
     md = markdown.Markdown(extensions=[FaqCitationsExtension()])
     md.convert(FAQ)
-    assert md.faq_items[0] == {"id": "is-ketamine-approved-for-ptsd",
-                               "question": "Is ketamine approved for PTSD?", "answer": "Not for PTSD."}
+    assert md.faq_items[0] == {
+        "id": "is-ketamine-approved-for-ptsd",
+        "question": "Is ketamine approved for PTSD?",
+        "answer": "Not for PTSD.",
+    }
 
 
 def test_page_without_faq_has_no_jsonld():
@@ -264,6 +297,7 @@ def test_page_without_faq_has_no_jsonld():
 
 
 # -- state: two converts and a reset ------------------------------------------------------
+
 
 def test_two_converts_and_a_reset_do_not_share_state(bibliography):
     md = markdown.Markdown(extensions=[*EXTENSIONS, makeExtension(bibliography=bibliography)])
@@ -280,6 +314,7 @@ def test_two_converts_and_a_reset_do_not_share_state(bibliography):
 
 
 # -- author mistakes: one error, with the line in the source ------------------------
+
 
 def test_unknown_key_suggests_the_nearest_key(render):
     error = error_of(render, "Title: x\n\nLine three.\n\nTypo [@fedr2014].")
@@ -305,7 +340,9 @@ def test_malformed_citation(render):
 def test_unclosed_block_names_the_line_where_it_opened(render):
     error = error_of(render, "Title: x\n\nIntro.\n\n::: faq\n### Q?\nA.\n")
     assert (error.line, str(error)) == (
-        5, "this '::: faq' block is never closed; add a line ':::' after its last answer")
+        5,
+        "this '::: faq' block is never closed; add a line ':::' after its last answer",
+    )
 
 
 def test_unknown_block_type_lists_the_known_types(render):
@@ -316,20 +353,25 @@ def test_unknown_block_type_lists_the_known_types(render):
 def test_faq_inside_faq(render):
     error = error_of(render, "::: faq\n### Q?\nA.\n\n::: faq\n### R?\nB.\n:::\n:::")
     assert error.line == 5
-    assert str(error) == ("an FAQ block cannot contain another block; close the FAQ block opened "
-                          "at line 1 with ':::' first")
+    assert str(error) == (
+        "an FAQ block cannot contain another block; close the FAQ block opened at line 1 with ':::' first"
+    )
 
 
 def test_faq_without_a_question(render):
     error = error_of(render, "Intro.\n\n::: faq\nJust text.\n:::")
     assert (error.line, str(error)) == (
-        3, "this FAQ block has no question; start each question with '### ' inside the block")
+        3,
+        "this FAQ block has no question; start each question with '### ' inside the block",
+    )
 
 
 def test_question_without_an_answer(render):
     error = error_of(render, "::: faq\n### First?\nYes.\n\n### Second?\n\n:::")
     assert (error.line, str(error)) == (
-        5, "the FAQ question 'Second?' has no answer; write the answer below the question")
+        5,
+        "the FAQ question 'Second?' has no answer; write the answer below the question",
+    )
 
 
 def test_closing_fence_without_a_block(render):

@@ -13,9 +13,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_wheel_builds_with_modules_templates_and_entry_point(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path),
-         str(ROOT / "plugins" / "faq_citations")],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT / "plugins" / "faq_citations"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     wheel = next(tmp_path.glob("faq_citations-*.whl"))

@@ -14,10 +14,36 @@ from faq_citations import FaqCitationsError, FaqCitationsExtension
 
 EXTENSIONS = ["extra", "toc", "sane_lists"]
 FRAGMENTS = [
-    "::: faq", '::: faq "Title"', ":::", "::: fqa", "### Question?", "## Heading", "# Title",
-    "[@key]", "[@a; @b]", "[@key, p. 12]", "[@", "@handle", "me@example.org", "```", "~~~",
-    "    indented code", "> quote", "- item", "1. item", "`code [@x]`", "<div>", "</div>",
-    "Plain text.", "Ünïcödé “quotes” 日本語 ✓", "", "", "\t", "{#id}", "\\[@escaped]", "::::",
+    "::: faq",
+    '::: faq "Title"',
+    ":::",
+    "::: fqa",
+    "### Question?",
+    "## Heading",
+    "# Title",
+    "[@key]",
+    "[@a; @b]",
+    "[@key, p. 12]",
+    "[@",
+    "@handle",
+    "me@example.org",
+    "```",
+    "~~~",
+    "    indented code",
+    "> quote",
+    "- item",
+    "1. item",
+    "`code [@x]`",
+    "<div>",
+    "</div>",
+    "Plain text.",
+    "Ünïcödé “quotes” 日本語 ✓",
+    "",
+    "",
+    "\t",
+    "{#id}",
+    "\\[@escaped]",
+    "::::",
 ]
 lines = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=25)
 SYNTAX = re.compile(r"^ {0,3}:::|\[\s*@", re.M)
@@ -44,10 +70,23 @@ CODE_FENCED = st.builds(
     st.lists(st.sampled_from(["::: faq", ":::", "### Q?", "[@key]", "[@a; @b]", "text"]), max_size=5),
 )
 PLAIN_LINE = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30).filter(
-    lambda s: not SYNTAX.search(s) and not FENCE.search(s) and "`" not in s)
+    lambda s: not SYNTAX.search(s) and not FENCE.search(s) and "`" not in s
+)
 BLOCKS = st.one_of(
-    PLAIN_LINE, CODE_FENCED, st.sampled_from(["## Heading", "### Question?", "- item", "me@example.org @handle",
-                                              "`[@key]` in code", "    ::: faq indented", ""]))
+    PLAIN_LINE,
+    CODE_FENCED,
+    st.sampled_from(
+        [
+            "## Heading",
+            "### Question?",
+            "- item",
+            "me@example.org @handle",
+            "`[@key]` in code",
+            "    ::: faq indented",
+            "",
+        ]
+    ),
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

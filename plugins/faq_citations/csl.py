@@ -10,6 +10,7 @@ per build whatever page cites it and at whatever number.
 from __future__ import annotations
 
 import html
+import json
 import re
 import warnings
 
@@ -71,6 +72,33 @@ class CslStyle:
         # The page numbers its own list; drop the number the style prints, if any.
         number = self._style.root.find('.//{*}bibliography//{*}text[@variable="citation-number"]')
         self.numeric = number is not None
+        self._templates: dict[str, str] = {}
+
+    def render_varying(self, item: dict, varying: tuple[str, ...] = ("title", "URL")) -> str:
+        """``render(item)``, but items that differ only in the ``varying`` fields share
+        one engine run: those fields are rendered once as tokens, then substituted.
+
+        Every page's "Cite this page" differs only in title and URL, and a citeproc
+        run costs milliseconds; this makes the cost per page a string replace. When
+        the style alters a token (say, it changes the title's case) the substitution
+        cannot be trusted, and every such item is rendered in full.
+        """
+        if not all(isinstance(item.get(field), str) for field in varying):
+            return self.render(item)
+        tokens = {field: f"QQTOKEN{index}QQ" for index, field in enumerate(varying)}
+        fixed = {key: value for key, value in item.items() if key not in varying and key != "id"}
+        cache_key = json.dumps(fixed, sort_keys=True, default=str)
+        template = self._templates.get(cache_key)
+        if template is None:
+            probe = self.render({**fixed, "id": item.get("id", "item"), **tokens})
+            usable = all(probe.count(token) == 1 for token in tokens.values())
+            template = self._templates[cache_key] = probe if usable else ""
+        if not template:
+            return self.render(item)
+        result = template
+        for field, token in tokens.items():
+            result = result.replace(token, html.escape(item[field], quote=False))
+        return _DOUBLED_PUNCTUATION.sub(r"\1\2", result)
 
     def render(self, item: dict) -> str:
         """The bibliography entry for one CSL-JSON ``item`` as HTML (no links)."""

@@ -254,7 +254,7 @@ def cite_this_page(content, bibliography: Bibliography) -> str:
     }
     if date:
         item["issued"] = {"date-parts": [[date.year, date.month, date.day]]}
-    reference = add_links(bibliography.style.render(item), item)
+    reference = add_links(bibliography.style.render_varying(item), item)
     fields = [
         ("author", "{" + latex_escape(author_name) + "}"),
         ("title", "{" + latex_escape(title) + "}"),

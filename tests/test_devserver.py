@@ -60,6 +60,8 @@ def test_edit_rebuilds_and_notifies_the_page(devserver):
 
 @pytest.mark.browser
 def test_open_page_reloads_itself_after_an_edit(devserver, browser):
+    from playwright.sync_api import expect
+
     url, content, _process = devserver
     page = browser.new_page()
     errors = []
@@ -67,8 +69,8 @@ def test_open_page_reloads_itself_after_an_edit(devserver, browser):
     page.goto(f"{url}/second-article/")
     assert "Second" in page.locator("h1").inner_text()
     article = content / "articles" / "second-article.md"
-    with page.expect_navigation(timeout=20_000):
-        article.write_text(article.read_text().replace("Title: Second article", "Title: Live edit"))
-    assert "Live" in page.locator("h1").inner_text()
+    article.write_text(article.read_text().replace("Title: Second article", "Title: Live edit"))
+    # Only a reload can change the heading (no script touches it); retries across reloads.
+    expect(page.locator("h1")).to_contain_text("Live", timeout=20_000)
     assert errors == []
     page.close()

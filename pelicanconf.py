@@ -133,6 +133,7 @@ TOC_MIN_HEADINGS = 4
 SHARE_LINKS = True
 # Set only by tools/devserver.py: adds the live-reload script.
 DEV_RELOAD = False
+DEV_BUILD = 0
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

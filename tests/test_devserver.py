@@ -44,6 +44,11 @@ def test_devserver_serves_on_loopback_with_the_reload_script(devserver):
     html = fetch(f"{url}/second-article/")
     assert "<h1>Second article</h1>" in html.replace("&nbsp;", " ")
     assert 'src="/theme/js/devreload.js"' in html
+    assert '<meta name="dev-build" content="1">' in html
+    request = urllib.request.Request(f"{url}/second-article/",
+                                     headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # never a 304
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
 
 
 def test_edit_rebuilds_and_notifies_the_page(devserver):

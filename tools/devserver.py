@@ -21,6 +21,7 @@ import shutil
 import sys
 import threading
 import time
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -67,6 +68,9 @@ class Builder:
                 "OUTPUT_PATH": self.output,
                 "PATH": self.content,
                 "DEV_RELOAD": True,
+                # Pages carry the number of the build that wrote them, so a page that
+                # subscribes late still learns it is out of date.
+                "DEV_BUILD": self.generation + 1,
                 "CACHE_CONTENT": True,
                 "LOAD_CONTENT_CACHE": True,
                 "CACHE_PATH": os.path.join(self.output + ".cache"),
@@ -101,15 +105,27 @@ def make_handler(builder: Builder):
         def log_message(self, *args):  # quiet
             pass
 
+        def end_headers(self):
+            # Rebuilds often land within the second of the last one, and
+            # If-Modified-Since has one-second resolution: never answer 304.
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def send_head(self):
+            del self.headers["If-Modified-Since"]
+            return super().send_head()
+
         def do_GET(self):
-            if self.path != "/__reload":
+            path, _, query = self.path.partition("?")
+            if path != "/__reload":
                 return super().do_GET()
+            since = urllib.parse.parse_qs(query).get("since", [""])[0]
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             with builder.changed:
-                seen = builder.generation
+                seen = int(since) if since.isdigit() else builder.generation
             try:
                 self.wfile.write(b"retry: 500\n\n")
                 self.wfile.flush()

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from support import ROOT, copy_site
+from support import ROOT, build, copy_site
 
 
 @pytest.fixture
@@ -79,3 +79,50 @@ def test_open_page_reloads_itself_after_an_edit(devserver, browser):
     expect(page.locator("h1")).to_contain_text("Live", timeout=20_000)
     assert errors == []
     page.close()
+
+
+def test_incremental_rebuild_writes_only_what_can_change_and_matches_a_clean_build(tmp_path):
+    import devserver
+    from build import OneLineHandler
+
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "dev"
+    builder = devserver.Builder(str(output), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    first = dict(builder.written)
+    assert first["first-article/index.html"] == first["second-article/index.html"] == 1
+
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text().replace("Title: Second article", "Title: Renamed"))
+    assert builder.build({str(article)})
+    assert builder.written["second-article/index.html"] == 2
+    assert builder.written["index.html"] == builder.written["archives/index.html"] == 2
+    assert builder.written["first-article/index.html"] == 1  # an unchanged article is not rewritten
+    assert builder.page_generation("/first-article/") == 1 and builder.page_generation("/") == 2
+
+    clean = tmp_path / "clean"
+    result = build(clean, content=content)
+    assert result.returncode == 0, result.stderr
+    dev_only = re.compile(r'<meta name="dev-build" content="\d+"><script src="/theme/js/devreload\.js" defer>'
+                          r"</script>")
+    pages = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.suffix in (".html", ".xml"))
+    assert pages
+    for page in pages:
+        assert dev_only.sub("", (output / page).read_text()) == (clean / page).read_text(), page
+
+
+def test_an_edit_outside_the_articles_rebuilds_everything(tmp_path):
+    import devserver
+    from build import OneLineHandler
+
+    content = copy_site("minimal", tmp_path)
+    builder = devserver.Builder(str(tmp_path / "dev"), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    bib = content / "bibliography" / "minimal.bib"
+    assert builder.plan({str(bib)}) == (set(), False)  # full write, cache dropped
+    template = ROOT / "theme" / "templates" / "article.html"
+    assert builder.plan({str(template)}) == (set(), True)  # full write, cache kept
+    new = content / "articles" / "new.md"
+    assert builder.plan({str(new)}) == (set(), False)
+    skip, keep = builder.plan({str(content / "articles" / "second-article.md")})
+    assert keep and "first-article/index.html" in skip and "second-article/index.html" not in skip

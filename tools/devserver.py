@@ -1,13 +1,23 @@
 """Live-reload preview: rebuild on every change, refresh the open browser tab.
 
 Serves output/ on http://127.0.0.1:8000/ and watches content/, theme/,
-plugins/ and the settings. A change rebuilds in this process (Pelican stays
-imported and reads unchanged articles from its content cache), then every open
-page reloads itself through a Server-Sent Events stream at /__reload, opened
-by theme/static/js/devreload.js. No inline script, so the pages keep their
-strict Content-Security-Policy; the script is only added when DEV_RELOAD is on,
-which only this server sets. A build with mistakes prints one line per mistake
-and keeps serving the last good pages.
+plugins/ and the settings. Pelican stays imported and keeps every article in
+its content cache (the "generator" layer: parsed, typogrified, plugins run).
+
+An edit to existing articles or pages is an *incremental* rebuild: every page
+is regenerated in memory, but only the edited articles' own pages and the pages
+that list articles (home, topics, tags, archives, feeds, FAQ, sources, sitemap)
+are written; the other articles' pages cannot have changed. Anything else -- a
+new or deleted file, the bibliography, a template, a plugin, the settings -- is
+a full rebuild. The search index is refreshed in the background after an
+incremental rebuild, so it never delays the reload.
+
+Each page names the build that last wrote it (``<meta name="dev-build">``);
+theme/static/js/devreload.js subscribes to /__reload (Server-Sent Events) with
+that number and its own path, and reloads when its page is rewritten. No inline
+script: the pages keep their strict Content-Security-Policy. The script is only
+added when DEV_RELOAD is on, which only this server sets. A build with mistakes
+prints one line per mistake and keeps serving the last good pages.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ import logging
 import os
 import pickle
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -26,12 +37,15 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "plugins"))
 
 from build import OneLineHandler  # noqa: E402
-from pelican import Pelican  # noqa: E402
+from pelican import Pelican, signals  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
+from pelican.writers import Writer  # noqa: E402
 
 WATCHED = ("theme", "plugins", "pelicanconf.py")
+CONTENT_SUFFIXES = (".md", ".markdown")
 
 
 def snapshot(content: str) -> dict[str, float]:
@@ -51,6 +65,10 @@ def snapshot(content: str) -> dict[str, float]:
     return stamps
 
 
+def changed_paths(before: dict, after: dict) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
 class Builder:
     def __init__(self, output: str, content: str, handler: OneLineHandler):
         self.output = output
@@ -58,22 +76,71 @@ class Builder:
         self.handler = handler
         self.generation = 0
         self.changed = threading.Condition()
+        self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
+        self.written: dict[str, int] = {}  # page (relative to output) -> build that last wrote it
+        self.skip: set[str] = set()
+        self._indexer: threading.Thread | None = None
+        self._index_again = False
+        signals.get_writer.connect(self._writer_class)
+        signals.article_generator_finalized.connect(self._record_sources)
+        signals.page_generator_finalized.connect(self._record_sources)
 
-    def build(self) -> bool:
+    # -- Pelican hooks (held as bound methods; blinker keeps weak references) --
+
+    def _writer_class(self, _pelican):
+        builder = self
+
+        class SelectiveWriter(Writer):
+            def write_file(self, name, *args, **kwargs):
+                if name in builder.skip:
+                    return None
+                builder.written[name] = builder.generation + 1
+                return super().write_file(name, *args, **kwargs)
+
+        return SelectiveWriter
+
+    def _record_sources(self, generator) -> None:
+        for attribute in ("articles", "translations", "drafts", "drafts_translations",
+                          "pages", "hidden_pages", "draft_pages"):
+            for content in getattr(generator, attribute, []) or []:
+                self.sources.setdefault(os.path.abspath(content.source_path), set()).add(content.save_as)
+
+    # -- building --
+
+    def plan(self, changed: set[str] | None) -> tuple[set[str], bool]:
+        """What the next build may skip: the pages of articles and pages that did not
+        change (only when nothing but known Markdown sources changed), and whether the
+        content cache still holds (not after an edit to the bibliography, a plugin or
+        the settings, which change how articles read; templates only change writing)."""
+        if changed is None:
+            return set(), False  # first build: the cache may be from another session
+        if self.sources and all(path.endswith(CONTENT_SUFFIXES) and path in self.sources for path in changed):
+            return {page for source, pages in self.sources.items() if source not in changed
+                    for page in pages}, True
+        theme = os.path.join(ROOT, "theme") + os.sep
+        return set(), all(path.startswith(theme) for path in changed)
+
+    def build(self, changed: set[str] | None = None) -> bool:
         self.handler.errors = self.handler.warnings = 0
         started = time.perf_counter()
+        self.skip, keep_cache = self.plan(changed)
+        incremental = bool(self.skip)
+        if not keep_cache:
+            shutil.rmtree(self.output + ".cache", ignore_errors=True)
+        self.sources = {}
         settings = read_settings(
             os.path.join(ROOT, "pelicanconf.py"),
             override={
                 "OUTPUT_PATH": self.output,
                 "PATH": self.content,
                 "DEV_RELOAD": True,
-                # Pages carry the number of the build that wrote them, so a page that
-                # subscribes late still learns it is out of date.
                 "DEV_BUILD": self.generation + 1,
                 "CACHE_CONTENT": True,
                 "LOAD_CONTENT_CACHE": True,
-                "CACHE_PATH": os.path.join(self.output + ".cache"),
+                "CONTENT_CACHING_LAYER": "generator",
+                "CACHE_PATH": self.output + ".cache",
+                # After an incremental build the index is refreshed in the background.
+                "SEARCH_INDEX_ON_RELOAD": not incremental,
             },
         )
         try:
@@ -82,19 +149,58 @@ class Builder:
             except (EOFError, pickle.UnpicklingError):
                 # A cache file cut short (e.g. by Ctrl-C during a save): drop it, build afresh.
                 shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
+                self.skip, incremental = set(), False
                 Pelican(settings).run()
         except Exception as exc:  # keep serving; one line, no traceback
             self.handler.errors += 1
             print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        finally:
+            self.skip = set()
         ok = not self.handler.errors
+        kind = "incremental, " if incremental else ""
         print(
-            f"{'Rebuilt' if ok else 'Build has errors'} in {time.perf_counter() - started:.2f} s",
+            f"{'Rebuilt' if ok else 'Build has errors'} in {time.perf_counter() - started:.2f} s "
+            f"({kind}{sum(1 for g in self.written.values() if g == self.generation + 1)} pages written)",
             flush=True,
         )
         with self.changed:
             self.generation += 1
             self.changed.notify_all()
+        if incremental and ok:
+            self.refresh_search_index(settings)
         return ok
+
+    def refresh_search_index(self, settings) -> None:
+        """Run Pagefind in the background; one run at a time, again if asked meanwhile."""
+        try:
+            from search import DEFAULTS, pagefind_command
+        except ImportError:
+            return
+        if "search" not in settings.get("PLUGINS", []):
+            return
+        if self._indexer and self._indexer.is_alive():
+            self._index_again = True
+            return
+        options = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS},
+                   "DEFAULT_LANG": settings.get("DEFAULT_LANG")}
+
+        def run():
+            while True:
+                self._index_again = False
+                subprocess.run(pagefind_command(self.output, options), capture_output=True, check=False)
+                if not self._index_again:
+                    return
+
+        self._indexer = threading.Thread(target=run, daemon=True)
+        self._indexer.start()
+
+    def page_generation(self, url_path: str) -> int | None:
+        """The build that last wrote the page at ``url_path`` (``/what-is-ptsd/``)."""
+        relative = urllib.parse.unquote(url_path).lstrip("/")
+        for candidate in (relative, relative + "index.html", relative.rstrip("/") + "/index.html"):
+            if candidate in self.written:
+                return self.written[candidate]
+        return None
 
 
 def make_handler(builder: Builder):
@@ -119,22 +225,29 @@ def make_handler(builder: Builder):
             path, _, query = self.path.partition("?")
             if path != "/__reload":
                 return super().do_GET()
-            since = urllib.parse.parse_qs(query).get("since", [""])[0]
+            params = urllib.parse.parse_qs(query)
+            since = params.get("since", [""])[0]
+            page = params.get("page", [""])[0]
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
+
+            def written() -> int:
+                # The build that last wrote this page; pages of unknown origin follow every build.
+                found = builder.page_generation(page) if page else None
+                return builder.generation if found is None else found
+
             with builder.changed:
-                seen = int(since) if since.isdigit() else builder.generation
+                seen = int(since) if since.isdigit() else written()
             try:
                 self.wfile.write(b"retry: 500\n\n")
                 self.wfile.flush()
                 while True:
                     with builder.changed:
-                        builder.changed.wait_for(lambda seen=seen: builder.generation != seen, timeout=15)
-                        current = builder.generation
-                    message = b"data: reload\n\n" if current != seen else b": ping\n\n"
-                    seen = current
+                        builder.changed.wait_for(lambda seen=seen: written() > seen, timeout=15)
+                        current = written()
+                    message = b"data: reload\n\n" if current > seen else b": ping\n\n"
+                    seen = max(seen, current)
                     self.wfile.write(message)
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
@@ -178,8 +291,9 @@ def main(argv=None) -> int:
                 if settled == now:
                     break
                 now = settled
+            changed = changed_paths(before, now)
             before = now
-            builder.build()
+            builder.build(changed)
     except KeyboardInterrupt:
         pass
     finally:

@@ -32,7 +32,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import Generator
-from pelican.urlwrappers import URLWrapper
+from pelican.readers import METADATA_PROCESSORS
 from pelican.utils import truncate_html_paragraphs, truncate_html_words
 
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
@@ -172,18 +172,17 @@ class FaqCitationsReaderMixin:
         finally:
             extension.fragment_numbers = None
         metadata.update(self._faq_page or self._faq_snapshot())
-        self._detach_settings(metadata)
         return content, metadata
 
-    def _detach_settings(self, metadata) -> None:
-        # Categories, tags and authors keep a reference to the reader's settings,
-        # which here hold the extension (and through it the CSL engine, which
-        # cannot be pickled). Give them the plain settings so Pelican's content
-        # cache can save (content, metadata).
-        for value in metadata.values():
-            for item in value if isinstance(value, (list, tuple)) else (value,):
-                if isinstance(item, URLWrapper):
-                    item.settings = self._plain_settings
+    def process_metadata(self, name, value):
+        # Categories, tags and authors keep a reference to the settings they are
+        # made with. Ours hold the extension (and through it the CSL engine, which
+        # cannot be pickled), so make them with the plain settings: Pelican's
+        # content cache can then save them, and the default category that Pelican
+        # adds outside ``read()`` too.
+        if name in METADATA_PROCESSORS:
+            return METADATA_PROCESSORS[name](value, self._plain_settings)
+        return value
 
     def _parse_metadata(self, meta):
         # Called right after the body is converted and before Pelican resets

@@ -15,10 +15,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from support import CHROMIUM, CHROMIUM_ARGS, build
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+
+# Hypothesis explores new random examples on every local run; CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci) replays a fixed, derandomized set, so a red CI is always
+# reproducible. A failure found locally becomes a named regression test.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

@@ -319,6 +319,9 @@ def attach_to_preceding_word(root, sups) -> None:
             parent.text = parent.text.rstrip()
 
 
+INLINE_PLACEHOLDER_RE = re.compile("\x02klzzwxh:\\d+\x03")
+
+
 class CitationInlineProcessor(InlineProcessor):
     """``[@key]``, ``[@a; @b]``, ``[@key, p. 12]`` -> an empty placeholder ``<sup>``
     (numbered and filled by ``FaqCitationsTreeprocessor``)."""
@@ -327,6 +330,14 @@ class CitationInlineProcessor(InlineProcessor):
         super().__init__(pattern, md)
         self.extension = extension
 
+    def as_typed(self, text: str) -> str:
+        """``text`` on one line, backslash escapes restored and other Markdown
+        placeholders shown as "…", for an error message."""
+        if "unescape" in self.md.treeprocessors:
+            text = self.md.treeprocessors["unescape"].unescape(text)
+        text = INLINE_PLACEHOLDER_RE.sub("…", text)
+        return " ".join(text.replace("\x02", "").replace("\x03", "").split())
+
     def handleMatch(self, m, data):
         ext = self.extension
         inner = m.group(1)
@@ -334,9 +345,12 @@ class CitationInlineProcessor(InlineProcessor):
         for part in inner.split(";"):
             item = CITATION_ITEM_RE.fullmatch(part)
             if not item:
+                shown = self.as_typed(inner)
                 ext.fail_citation(
-                    re.compile(r"\[" + re.escape(inner) + r"\]"),
-                    f"malformed citation '[{inner}]'; write [@key], [@key1; @key2] or [@key, p. 12] "
+                    re.compile(r"\[\s*" + r".*?".join(
+                        r"\s*".join(map(re.escape, chunk.split())) for chunk in shown.split("…")
+                    ) + r"\s*\]", re.S),
+                    f"malformed citation '[{shown}]'; write [@key], [@key1; @key2] or [@key, p. 12] "
                     "(keys use letters, digits and _ - : .)",
                 )
             items.append((item.group("key"), (item.group("locator") or "").strip()))

@@ -398,3 +398,11 @@ def test_citation_attaches_to_the_preceding_word(render):
 def test_citation_at_the_start_of_a_paragraph_keeps_following_text(page):
     html = page("[@feder2014] opens the line.\n")
     assert html.p.get_text().endswith(" opens the line.")
+
+
+def test_malformed_citation_message_is_one_line_as_typed(render):
+    # Found by the Hypothesis test: a newline and a Markdown placeholder leaked into the message.
+    error = error_of(render, "[@\n\\[@escaped]\n")
+    assert str(error).startswith("malformed citation '[@ …@escaped]'")
+    assert "\n" not in str(error) and "klzzwxh" not in str(error)
+    assert error.line == 1

@@ -316,3 +316,23 @@ def test_screenshots_home_and_article(open_page, server, site, tmp_path_factory,
             mainLeft: document.querySelector('main').getBoundingClientRect().left})""")
         assert target.stat().st_size > 10_000, f"{target} is nearly empty"
         assert layout["overflow"] <= 0 and layout["h1"] == 1 and layout["mainLeft"] >= 0, (path, layout)
+
+
+@pytest.mark.browser
+def test_any_answer_is_two_clicks_from_the_home_page(page, server, site):
+    """Home -> the FAQ page -> a question: the answer is open and on screen."""
+    faq = soup(site / "faq" / "index.html")
+    questions = faq.select('main a[href*="#"]')
+    assert len(questions) >= 40
+    page.goto(f"{server}/")
+    page.locator('main a[href="/faq/"]').first.click()
+    page.wait_for_url(f"{server}/faq/")
+    link = page.locator('main a[href*="#"]').nth(len(questions) // 2)
+    target = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    page.wait_for_url(f"**#{target}")
+    details = page.locator(f'details[id="{target}"]')
+    assert details.evaluate("d => d.open") is True
+    answer = details.locator(":scope > :not(summary)").first
+    assert answer.is_visible()
+    assert page.console_errors == []

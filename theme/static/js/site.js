@@ -13,4 +13,13 @@
       });
     });
   });
+
+  // A link to an FAQ question (from /faq/ or a shared URL) opens its answer.
+  function openLinkedQuestion() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  openLinkedQuestion();
+  window.addEventListener("hashchange", openLinkedQuestion);
 })();

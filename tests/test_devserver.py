@@ -98,6 +98,10 @@ def test_incremental_rebuild_writes_only_what_can_change_and_matches_a_clean_bui
     assert builder.written["second-article/index.html"] == 2
     assert builder.written["index.html"] == builder.written["archives/index.html"] == 2
     assert builder.written["first-article/index.html"] == 1  # an unchanged article is not rewritten
+    # Topic and tag pages: only those that list the edited article are rewritten.
+    written = builder.written
+    assert written["topics/understanding-ptsd/index.html"] == written["tags/ptsd/index.html"] == 2
+    assert written["topics/research-evidence/index.html"] == written["tags/ketamine/index.html"] == 1
     assert builder.page_generation("/first-article/") == 1 and builder.page_generation("/") == 2
 
     clean = tmp_path / "clean"

@@ -77,6 +77,9 @@ class Builder:
         self.generation = 0
         self.changed = threading.Condition()
         self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
+        self.listed_in: dict[str, set[str]] = {}  # article source -> its topic and tag pages
+        self.previously_listed_in: dict[str, set[str]] = {}
+        self.changed_sources: set[str] = set()
         self.written: dict[str, int] = {}  # page (relative to output) -> build that last wrote it
         self.skip: set[str] = set()
         self._indexer: threading.Thread | None = None
@@ -92,7 +95,7 @@ class Builder:
 
         class SelectiveWriter(Writer):
             def write_file(self, name, *args, **kwargs):
-                if name in builder.skip:
+                if builder.skipped(name):
                     return None
                 builder.written[name] = builder.generation + 1
                 return super().write_file(name, *args, **kwargs)
@@ -103,7 +106,26 @@ class Builder:
         for attribute in ("articles", "translations", "drafts", "drafts_translations",
                           "pages", "hidden_pages", "draft_pages"):
             for content in getattr(generator, attribute, []) or []:
-                self.sources.setdefault(os.path.abspath(content.source_path), set()).add(content.save_as)
+                source = os.path.abspath(content.source_path)
+                self.sources.setdefault(source, set()).add(content.save_as)
+                if attribute == "articles":
+                    wrappers = [getattr(content, "category", None), *(getattr(content, "tags", None) or [])]
+                    self.listed_in.setdefault(source, set()).update(
+                        w.save_as for w in wrappers if w is not None and w.save_as)
+
+    def skipped(self, page: str) -> bool:
+        """During an incremental build: the page of an unchanged article or page, or a
+        topic or tag page that neither lists nor listed an edited article."""
+        if page in self.skip:
+            return True
+        if not self.skip:
+            return False
+        every_listing = set().union(*self.listed_in.values(), *self.previously_listed_in.values())
+        if page not in every_listing:
+            return False
+        return not any(page in self.listed_in.get(source, ())
+                       or page in self.previously_listed_in.get(source, ())
+                       for source in self.changed_sources)
 
     # -- building --
 
@@ -127,6 +149,8 @@ class Builder:
         incremental = bool(self.skip)
         if not keep_cache:
             shutil.rmtree(self.output + ".cache", ignore_errors=True)
+        self.changed_sources = set(changed or ())
+        self.previously_listed_in, self.listed_in = self.listed_in, {}
         self.sources = {}
         settings = read_settings(
             os.path.join(ROOT, "pelicanconf.py"),
@@ -150,6 +174,7 @@ class Builder:
                 # A cache file cut short (e.g. by Ctrl-C during a save): drop it, build afresh.
                 shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
                 self.skip, incremental = set(), False
+                self.sources, self.listed_in = {}, {}
                 Pelican(settings).run()
         except Exception as exc:  # keep serving; one line, no traceback
             self.handler.errors += 1

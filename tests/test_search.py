@@ -81,6 +81,18 @@ def test_reference_sections_are_left_out(tmp_path):
     assert "quokkaflint" not in text
 
 
+def test_citation_previews_are_left_out_of_excerpts(site):
+    """A citation's hidden preview holds the whole reference; it must not reach the index."""
+    checked = 0
+    for url, fragment in fragments(site).items():
+        page = soup(site / url.strip("/") / "index.html")
+        for preview in page.select(".prose sup.cite .cite__preview")[:3]:
+            reference = " ".join(preview.get_text(" ", strip=True).split())[:50]
+            assert reference not in " ".join(fragment["content"].split()), f"{url}: {reference!r}"
+            checked += 1
+    assert checked
+
+
 def test_a_pagefind_failure_is_one_error_line_and_fails_the_build(tmp_path):
     """Pagefind refuses a missing site folder: the build reports it in one line."""
     script = (

@@ -10,7 +10,8 @@ writes the bundle to ``<output>/pagefind/``.
 What gets indexed is decided by the templates: only pages with a
 ``data-pagefind-body`` element (``article.html`` marks the article body), and
 within it not the elements matched by ``SEARCH_EXCLUDE_SELECTORS`` (the
-citation plugin's reference list and "Cite this page" ``<section>``\\ s).
+citation plugin's reference list and "Cite this page" ``<section>``\\ s, and the
+hidden reference previews inside its citations).
 
 Settings:
 
@@ -33,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
-    "SEARCH_EXCLUDE_SELECTORS": [".prose section"],
+    # The reference list and "Cite this page" (sections), and each citation's hidden
+    # reference preview (sup.cite), which would otherwise fill excerpts with references.
+    "SEARCH_EXCLUDE_SELECTORS": [".prose section", ".prose sup.cite"],
     "SEARCH_INDEX_ON_RELOAD": True,
 }
 

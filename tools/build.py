@@ -128,7 +128,11 @@ def _swap_in(built: str, final: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_arguments(argv)
+    try:
+        args = parse_arguments(argv)
+    except ValueError as exc:  # e.g. -e KEY=value that is not JSON
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     verbose = bool(args.verbosity and args.verbosity <= logging.INFO)
     handler = OneLineHandler(verbose)
     root = logging.getLogger()

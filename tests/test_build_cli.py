@@ -1,0 +1,33 @@
+"""tools/build.py's own mistakes (configuration, not content): one line, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from support import BUILD, ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BUILD), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_extra_setting_that_is_not_json_is_one_line(tmp_path):
+    result = run("-o", str(tmp_path / "out"), "-e", "FOO=notjson")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: Invalid JSON value: notjson.")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_settings_file_is_one_error_and_touches_nothing(tmp_path):
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "index.html").write_text("last good build")
+    result = run("-s", str(tmp_path / "nonexistent.py"), "-o", str(output))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "nonexistent.py" in errors[0] and "Traceback" not in result.stderr
+    assert (output / "index.html").read_text() == "last good build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left behind

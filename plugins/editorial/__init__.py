@@ -24,6 +24,7 @@ import datetime as dt
 import html
 import logging
 import os
+import re
 
 from markupsafe import Markup
 from pelican import signals
@@ -163,6 +164,46 @@ def check_review_dates(content, fields) -> None:
         )
 
 
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+IMG_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+MODERN_IMAGE = (".webp", ".avif", ".svg")
+
+
+def check_images(content) -> None:
+    """Images load lazily and never shift the layout: every ``<img>`` gets
+    ``loading="lazy" decoding="async"``, and one without ``width`` and ``height`` or
+    not in a modern format (WebP, AVIF, SVG) is a warning, so ``make publish``
+    refuses it. Write ``![Alt](pic.webp){: width="800" height="450" }``."""
+    html_text = content._content or ""
+    if "<img" not in html_text:
+        return
+    try:
+        with open(content.source_path, encoding="utf-8") as handle:
+            source_lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        source_lines = []
+
+    def line_of(src: str) -> int:
+        name = os.path.basename(src.split("?", 1)[0])
+        return next((n for n, text in enumerate(source_lines, 1) if name and name in text), 1)
+
+    def fix(match) -> str:
+        tag = match[0]
+        attrs = dict(IMG_ATTR.findall(tag))
+        src = attrs.get("src", "")
+        where = f"{os.path.relpath(content.source_path)}:{line_of(src)}"
+        if not ("width" in attrs and "height" in attrs):
+            logger.warning("%s: warning: image %r has no width and height; add them "
+                           '({: width="…" height="…" }) so the page does not shift', where, src)
+        if not src.split("?", 1)[0].lower().endswith(MODERN_IMAGE):
+            logger.warning("%s: warning: image %r: use WebP, AVIF or SVG", where, src)
+        extra = "".join(f' {name}="{value}"' for name, value in (("loading", "lazy"), ("decoding", "async"))
+                        if name not in attrs)
+        return tag[:-2].rstrip() + extra + " />" if tag.endswith("/>") else tag[:-1] + extra + ">"
+
+    content._content = IMG_TAG.sub(fix, html_text)
+
+
 def on_content_init(content) -> None:
     if not isinstance(content, (Article, Page)) or not content.source_path:
         return
@@ -171,6 +212,7 @@ def on_content_init(content) -> None:
     fields = header_fields(content.source_path)
     keep_title_as_text(content, fields)
     check_review_dates(content, fields)
+    check_images(content)
 
 
 def add_tables_of_contents(generator) -> None:

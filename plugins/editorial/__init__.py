@@ -14,6 +14,10 @@ Why it exists:
   raw text as ``title_text`` (for ``<title>``, meta tags and JSON-LD, where
   Jinja escapes it) and rebuild ``title`` as typogrified *escaped* HTML.
 
+* Images in the content load lazily and must not shift the layout (see
+  ``check_images``); each article's ``h2`` sections become ``toc_items`` for the
+  table of contents once every other plugin has added its sections.
+
 Every message names the file and the line of the offending front-matter field:
 ``content/articles/x.md:5: error: ...``.
 """

@@ -401,7 +401,45 @@ def build_speed_section(sizes: list[int], runs: int, layers: list[str]) -> None:
                             f"file(s), e.g. {result['differing'][:3]}")
                     print(f"{label:<40}{result['rebuild']:6.2f} s = {share:.0%} of its full build "
                           f"(goal <= 25%; cold cached build {result['cold']:.2f} s); {same}")
+            dev = devserver_rebuild(full, runs)
+            rebuild = statistics.median(dev["times"])
+            print(f"  one-article rebuild in make devserver   {rebuild:6.2f} s = {rebuild / ours:.0%} of our "
+                  f"full build (goal <= 25%; incremental: {statistics.median(dev['written']):.0f} of "
+                  f"{n + 20}+ pages written; search index refreshed in the background)")
             print()
+
+
+DEVSERVER_REBUILD = """
+import json, sys, time, pathlib
+sys.path[:0] = [{tools!r}]
+import devserver
+from build import OneLineHandler
+content, output, runs = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+builder = devserver.Builder(output, str(content), OneLineHandler(verbose=False))
+started = time.perf_counter(); assert builder.build(); cold = time.perf_counter() - started
+article = sorted((content / "articles").glob("*.md"))[len(list((content / "articles").glob("*.md"))) // 2]
+times, written = [], []
+for edit in range(runs):
+    time.sleep(0.05)
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write(f"\\n\\nEdited paragraph devbench{{edit}}x.\\n")
+    started = time.perf_counter(); assert builder.build({{str(article.resolve())}})
+    times.append(time.perf_counter() - started)
+    page = pathlib.Path(output, article.stem, "index.html").read_text("utf-8")
+    assert f"devbench{{edit}}x" in page, "the edited page was not rewritten"
+    written.append(sum(1 for g in builder.written.values() if g == builder.generation))
+print(json.dumps({{"cold": cold, "times": times, "written": written}}))
+"""
+
+
+def devserver_rebuild(content: Path, runs: int) -> dict:
+    """The devserver's incremental rebuild of one edited article, in its own process."""
+    with tempfile.TemporaryDirectory(prefix="bench-devrebuild-") as scratch:
+        work = Path(scratch) / "content"
+        shutil.copytree(content, work)
+        result = checked(run([PYTHON, "-c", DEVSERVER_REBUILD.format(tools=str(ROOT / "tools")),
+                              str(work), str(Path(scratch) / "out"), str(runs)]), "devserver rebuild")
+        return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def devserver_section(edits: int) -> None:

@@ -6,28 +6,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from support import build as build_site
+
 ROOT = Path(__file__).resolve().parents[2]
 SITES = ROOT / "tests" / "sites"
 
 
-def build(scenario: str, output: Path, *settings: str) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "tools/build.py",
-        "-s",
-        f"tests/sites/{scenario}/pelicanconf.py",
-        "-o",
-        str(output),
-    ]
-    if settings:
-        command += ["-e", *settings]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+def build(scenario: str, output: Path, **settings) -> subprocess.CompletedProcess:
+    """Build the fixture site ``tests/sites/<scenario>/`` as `make html` does."""
+    return build_site(output, conf=SITES / scenario / "pelicanconf.py", settings=settings)
 
 
 def errors(result) -> list[str]:
@@ -201,7 +193,7 @@ def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
 
 
 def test_unknown_csl_style_is_an_error_at_start_up(tmp_path):
-    result = build("no_bibliography", tmp_path / "out", 'FAQ_CITATIONS_CSL_STYLE="no-such-style"')
+    result = build("no_bibliography", tmp_path / "out", FAQ_CITATIONS_CSL_STYLE="no-such-style")
     assert result.returncode == 1
     assert errors(result) == [
         "error: FaqCitationsConfigError: FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
@@ -213,7 +205,7 @@ def test_unknown_csl_style_is_an_error_at_start_up(tmp_path):
 
 
 def test_missing_bibliography_folder_is_an_error_at_start_up(tmp_path):
-    result = build("no_bibliography", tmp_path / "out", 'FAQ_CITATIONS_BIBLIOGRAPHY="refs"')
+    result = build("no_bibliography", tmp_path / "out", FAQ_CITATIONS_BIBLIOGRAPHY="refs")
     assert result.returncode == 1
     [line] = errors(result)
     assert line.startswith(
@@ -225,7 +217,7 @@ def test_missing_bibliography_folder_is_an_error_at_start_up(tmp_path):
 
 
 def test_another_csl_style_formats_the_references(tmp_path):
-    result = build("citations_and_faq", tmp_path / "out", 'FAQ_CITATIONS_CSL_STYLE="apa"')
+    result = build("citations_and_faq", tmp_path / "out", FAQ_CITATIONS_CSL_STYLE="apa")
     assert result.returncode == 0, result.stderr
     entry = page(tmp_path / "out", "ketamine-trials/index.html").select_one(
         "#ref-feder2014 .references__entry"
@@ -239,10 +231,10 @@ def test_a_theme_without_faq_and_sources_templates_gets_the_plugins_own(tmp_path
     result = build(
         "citations_and_faq",
         output,
-        'THEME="simple"',
-        "JINJA_ENVIRONMENT={}",
-        'DIRECT_TEMPLATES=["index"]',
-        'PAGINATED_TEMPLATES={"index": null, "tag": null, "category": null, "author": null}',
+        THEME="simple",
+        JINJA_ENVIRONMENT={},
+        DIRECT_TEMPLATES=["index"],
+        PAGINATED_TEMPLATES={"index": None, "tag": None, "category": None, "author": None},
     )
     assert result.returncode == 0, result.stderr
     faq = page(output, "faq/index.html")

@@ -1,8 +1,9 @@
 """Publishing: the CI workflows, publishconf.py, and every file a static host reads.
 
 The published site (`published_site`, built once as `make publish` builds it) is checked
-as a host serves it; small builds of tests/sites/minimal cover the settings (SITEURL,
-CUSTOM_DOMAIN) and the promise that a failed publish leaves output/ untouched.
+as a host serves it; small builds of tests/sites/minimal cover the settings (SITEURL, CUSTOM_DOMAIN).
+That a failed publish leaves output/ untouched is tested in tests/test_bad_input.py,
+through `make publish`'s own command line.
 """
 
 from __future__ import annotations
@@ -404,38 +405,6 @@ def test_rsync_upload_publishes_then_mirrors_output_with_delete(tmp_path):
     assert "--delete" in argv
     assert argv[argv.index("-e") + 1] == "ssh -p 2222"
     assert argv[-2:] == [f"{output}/", "deploy@web.example.net:/srv/guide"]
-
-
-def tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
-@pytest.mark.parametrize(
-    ("mistake", "today"),
-    [
-        ("Last_reviewed: 2026-02-30", "2026-04-01"),  # an error: a date that does not exist
-        ("Last_reviewed: 2026-03-03", "2026-10-01"),  # a warning only: second-article overdue
-    ],
-    ids=["error", "warning"],
-)
-def test_failed_publish_leaves_the_previous_output_byte_identical(tmp_path, mistake, today):
-    result, output = publish_minimal(tmp_path, {"SITEURL": SITEURL})
-    assert result.returncode == 0, result.stderr
-    before = tree(output)
-    assert "index.html" in before and "_headers" in before and "index.html.gz" in before
-
-    article = tmp_path / "minimal" / "articles" / "new-article.md"
-    article.write_text(
-        "Title: New article\nDate: 2026-03-01\nCategory: Safety\nSummary: New.\n"
-        f"Author: Editorial team\nReviewer: Editorial team\n{mistake}\n\nText.\n",
-        encoding="utf-8",
-    )
-    result, output = publish_minimal(tmp_path, {"SITEURL": SITEURL}, today=today)
-    assert result.returncode == 1
-    assert "left as it was" in result.stderr
-    assert tree(output) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".output-")] == []
 
 
 def test_absolute_url_check_catches_relative_links():

@@ -23,31 +23,14 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "plugins"))
 
 from pelican import get_instance, parse_arguments  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 
+from editorial.frontmatter import header_fields  # noqa: E402
+
 PREFIXED = re.compile(r"^\S+?(:\d+)?: (error|warning): ")
-HEADER_FIELD = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
-
-
-def _field_line(path: str, needle: str | None = None, key: str | None = None) -> int | None:
-    """Line of the front-matter field whose value contains ``needle`` or whose name is ``key``."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    return None
-                match = HEADER_FIELD.match(line.strip())
-                if not match:
-                    continue
-                if key and match[1].lower() == key.lower():
-                    return number
-                if needle and needle in match[2]:
-                    return number
-    except OSError:
-        return None
-    return None
 
 
 def describe_failure(path: str, exc: BaseException | None) -> str:
@@ -72,7 +55,8 @@ def describe_failure(path: str, exc: BaseException | None) -> str:
     elif isinstance(exc, ValueError) and not line:
         text = str(exc)
         quoted = re.search(r"'([^']+)'", text)
-        line = _field_line(path, needle=quoted[1] if quoted else None)
+        line = next((number for number, value in header_fields(path).values()
+                     if quoted and quoted[1] in value), None)
         message = f"{text} (dates are YYYY-MM-DD)" if "date" in text.lower() else text
     else:
         message = str(exc) or exc.__class__.__name__

@@ -77,8 +77,12 @@ class _Reporter:
         self.path = os.path.relpath(source_path)
         self.fields = fields
 
-    def _where(self, field: str | None) -> str:
-        line = self.fields.get(field, (1, ""))[0] if field else 1
+    def _where(self, field: str | int | None) -> str:
+        """``field`` is a front-matter field name, or a line number in the body."""
+        if isinstance(field, int):
+            line = field
+        else:
+            line = self.fields.get(field, (1, ""))[0] if field else 1
         return f"{self.path}:{line}"
 
     def error(self, field, message, *args):
@@ -173,7 +177,7 @@ IMG_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 MODERN_IMAGE = (".webp", ".avif", ".svg")
 
 
-def check_images(content) -> None:
+def check_images(content, fields) -> None:
     """Images load lazily and never shift the layout: every ``<img>`` gets
     ``loading="lazy" decoding="async"``, and one without ``width`` and ``height`` or
     not in a modern format (WebP, AVIF, SVG) is a warning, so ``make publish``
@@ -191,16 +195,17 @@ def check_images(content) -> None:
         name = os.path.basename(src.split("?", 1)[0])
         return next((n for n, text in enumerate(source_lines, 1) if name and name in text), 1)
 
+    report = _Reporter(content.source_path, fields)
+
     def fix(match) -> str:
         tag = match[0]
         attrs = dict(IMG_ATTR.findall(tag))
         src = attrs.get("src", "")
-        where = f"{os.path.relpath(content.source_path)}:{line_of(src)}"
         if not ("width" in attrs and "height" in attrs):
-            logger.warning("%s: warning: image %r has no width and height; add them "
-                           '({: width="…" height="…" }) so the page does not shift', where, src)
+            report.warning(line_of(src), "image %r has no width and height; add them "
+                           '({: width="…" height="…" }) so the page does not shift', src)
         if not src.split("?", 1)[0].lower().endswith(MODERN_IMAGE):
-            logger.warning("%s: warning: image %r: use WebP, AVIF or SVG", where, src)
+            report.warning(line_of(src), "image %r: use WebP, AVIF or SVG", src)
         extra = "".join(f' {name}="{value}"' for name, value in (("loading", "lazy"), ("decoding", "async"))
                         if name not in attrs)
         return tag[:-2].rstrip() + extra + " />" if tag.endswith("/>") else tag[:-1] + extra + ">"
@@ -216,7 +221,7 @@ def on_content_init(content) -> None:
     fields = header_fields(content.source_path)
     keep_title_as_text(content, fields)
     check_review_dates(content, fields)
-    check_images(content)
+    check_images(content, fields)
 
 
 def add_tables_of_contents(generator) -> None:

@@ -41,9 +41,11 @@ help:
 	@echo 'make clean             remove output/'
 	@echo 'make rsync_upload      publish, then rsync to SSH_USER@SSH_HOST:SSH_TARGET_DIR'
 
-$(SITE_STAMP): requirements.txt constraints.txt
+$(SITE_STAMP): requirements.txt constraints.txt plugins/faq_citations/pyproject.toml
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	# Our citation plugin, installed as any other site installs it (editable, so edits apply).
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e plugins/faq_citations
 	@touch $@
 
 $(TEST_STAMP): $(SITE_STAMP) requirements-test.txt

@@ -98,7 +98,7 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "faq_citations", "search", "publish_extras"]
+PLUGINS = ["editorial", "pelican.plugins.faq_citations", "search", "publish_extras"]
 
 
 # editorial plugin: review dates

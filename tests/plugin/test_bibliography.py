@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from faq_citations import BibliographyError, load_bibliography
-from faq_citations.bibliography import latex_to_text
+from pelican.plugins.faq_citations import BibliographyError, load_bibliography
+from pelican.plugins.faq_citations.bibliography import latex_to_text
 
 ZOTERO = r"""
 % exported by Zotero
@@ -146,7 +146,7 @@ def test_file_that_is_not_utf8(tmp_path):
 
 
 def test_extension_with_a_broken_bibliography_raises_the_first_problem(tmp_path):
-    from faq_citations import makeExtension
+    from pelican.plugins.faq_citations import makeExtension
 
     path = tmp_path / "bad.json"
     path.write_text("[", encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from editorial.frontmatter import header_fields
-from faq_citations.csl import CslStyle
+from pelican.plugins.faq_citations.csl import CslStyle
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_TITLES = sorted(

@@ -10,7 +10,7 @@ import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faq_citations import FaqCitationsError, FaqCitationsExtension
+from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension
 
 EXTENSIONS = ["extra", "toc", "sane_lists"]
 FRAGMENTS = [

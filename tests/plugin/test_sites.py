@@ -18,8 +18,11 @@ SITES = ROOT / "tests" / "sites"
 
 
 def build(scenario: str, output: Path, **settings) -> subprocess.CompletedProcess:
-    """Build the fixture site ``tests/sites/<scenario>/`` as `make html` does."""
-    return build_site(output, conf=SITES / scenario / "pelicanconf.py", settings=settings)
+    """Build the fixture site ``tests/sites/<scenario>/content`` as `make html` does,
+    with the shared fixture settings."""
+    return build_site(
+        output, conf=SITES / "faq_citations_settings.py", content=SITES / scenario / "content", settings=settings
+    )
 
 
 def errors(result) -> list[str]:

@@ -1,8 +1,8 @@
 """Settings shared by the faq_citations fixture sites: the real site's
 settings (theme, URLs, Markdown, typogrify) with only the plugin under test.
 
-Each ``tests/sites/<scenario>/pelicanconf.py`` star-imports this and may
-override a setting; PATH is the scenario's own ``content/`` folder.
+Every scenario is built with this file as its settings and PATH set to the
+scenario's own ``tests/sites/<scenario>/content/`` folder.
 """
 
 import importlib.util
@@ -16,8 +16,7 @@ globals().update({name: value for name, value in vars(_real).items() if name.isu
 
 PATH = "content"
 THEME = os.path.join(ROOT, "theme")
-PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
-PLUGINS = ["faq_citations"]
+PLUGINS = ["pelican.plugins.faq_citations"]
 SITEURL = "https://example.org"
 FEED_DOMAIN = SITEURL
 CACHE_CONTENT = False

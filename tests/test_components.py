@@ -122,3 +122,14 @@ def test_jsonld_escapes_script_end():
 @pytest.mark.parametrize("name", sorted(p.name for p in COMPONENTS.glob("*.html")))
 def test_component_renders_its_example(name):
     assert render_example(name).get_text(strip=True) or render_example(name).find("script")
+
+
+def test_cite_page():
+    html = render_example("cite_page.html")
+    section = html.select_one("section.cite-page[aria-labelledby=cite-this-page]")
+    assert section.select_one("h2#cite-this-page").get_text() == "Cite this page"
+    assert section.select_one(".cite-page__reference").get_text() == "Editorial team. A page. Site; 2026."
+    assert section.select_one("pre.cite-page__bibtex code").get_text().startswith("@misc{a-page,\n")
+    empty = environment().from_string(
+        '{% from "components/cite_page.html" import cite_page %}{{ cite_page(None) }}').render()
+    assert not empty.strip()

@@ -1,28 +1,37 @@
 """Pelican glue: the only module of the package that imports Pelican.
 
+One ``FaqCitationsRun`` object holds what the plugin keeps during a build, and
+its bound methods are the receivers (as pelican-plugins/sitemap does); blinker
+keeps weak references, so the module keeps the object alive.
+
 Why each hook:
 
 * ``initialized`` -- check the settings once; a configuration mistake (an
   unknown CSL style, a missing bibliography) is a ``FaqCitationsConfigError``
-  at start-up, before any file is read.
+  at start-up, before any file is read. It clears nothing: the devserver makes
+  a new ``Pelican`` for every rebuild, and the bibliography cache must survive.
 * ``get_generators`` -- sent at the start of every run (also under
-  ``--autoreload``): clear the per-run state, load the bibliography once for
-  the whole build (reused while its files are unchanged) and log every
-  problem in it as ``path:line: error: ...``; return the generator that writes
-  the site-wide FAQ and sources pages.
+  ``--autoreload``; i18n_subsites uses it for the same reason): load the
+  bibliography (parsed again only when its files change) and report every
+  problem in it as ``path:line: error: ...``; return the generator that
+  publishes ``faq_groups`` and ``sources`` and writes the site-wide pages.
 * ``readers_init`` -- subclass whatever reader is registered for Markdown (so
   other plugins' readers keep working) to add the extension. The data the
   extension gathers travels in the article's *metadata* (``cited_keys``,
   ``faq_items``, ``faq_jsonld``): Pelican's reader resets Markdown to render
   ``Summary:`` and caches ``(content, metadata)``, so anything kept elsewhere
-  would be lost.
-* ``content_object_init`` -- append "Cite this page" to each article (its URL
-  and date are only known here) and keep citations out of the summary.
+  would be lost. An author mistake is reported with the file's path and line.
+* ``generator_init`` -- add the package's templates as every generator's last
+  fallback, so any theme can ``{% include "faq_citations/cite_page.html" %}``.
+* ``content_object_init`` -- give each article its "Cite this page" data
+  (``content.cite_page``; its URL and date are only known here; the theme
+  renders it) and an automatic summary without citations.
+* ``finalized`` -- reset the per-run data for the next run (``--autoreload``);
+  the parsed bibliography stays cached.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -36,8 +45,9 @@ from pelican.readers import METADATA_PROCESSORS
 from pelican.utils import truncate_html_paragraphs, truncate_html_words
 
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
+from .citations import CITATION_SUP_RE, REFERENCES_SECTION_RE, citations_in
 from .csl import DEFAULT_STYLE, plain_text, style_path
-from .errors import FaqCitationsConfigError
+from .errors import AuthorError, FaqCitationsConfigError, report
 from .extension import DEFAULT_FAQ_TITLE, FaqCitationsExtension
 
 logger = logging.getLogger(__name__)
@@ -48,7 +58,8 @@ DEFAULTS = {
     "FAQ_CITATIONS_CSL_STYLE": DEFAULT_STYLE,
     "FAQ_CITATIONS_FAQ_TITLE": DEFAULT_FAQ_TITLE,
     "FAQ_CITATIONS_REFERENCES_TITLE": "References",
-    "FAQ_CITATIONS_CITE_THIS_PAGE": True,
+    # Off for a blog that just installs the plugin; a site turns it on.
+    "FAQ_CITATIONS_CITE_THIS_PAGE": False,
     "FAQ_CITATIONS_FAQ_URL": "faq/",
     "FAQ_CITATIONS_FAQ_SAVE_AS": "faq/index.html",
     "FAQ_CITATIONS_SOURCES_URL": "sources/",
@@ -57,9 +68,6 @@ DEFAULTS = {
 MARKDOWN_FORMATS = ("md", "markdown", "mkd", "mdown")
 METADATA_KEYS = ("cited_keys", "faq_items", "faq_jsonld")
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-
-CITATION_SUP_RE = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
-PLUGIN_SECTION_RE = re.compile(r'<section [^>]*class="(?:references|cite-page)"[^>]*>.*?</section>', re.S)
 LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -72,22 +80,6 @@ LATEX_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-
-
-class _RunState:
-    """Everything the plugin keeps between hooks; cleared at the start of each run."""
-
-    def __init__(self):
-        self.bibliography: Bibliography | None = None
-        self.signature = None
-        self.problems: list = []
-
-    def clear(self):
-        self.__init__()
-
-
-_state = _RunState()
-_reader_classes: dict[type, type] = {}
 
 
 def setting(settings, name):
@@ -107,8 +99,7 @@ def bibliography_paths(settings) -> list[str]:
                 f"FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder {folder!r} does not exist "
                 "(paths are relative to PATH)"
             )
-        return [os.path.relpath(path) for path in bibliography_files(configured, base)]
-    paths = [os.path.relpath(path) for path in bibliography_files(list(configured), base)]
+    paths = [os.path.relpath(path) for path in bibliography_files(configured, base)]
     missing = [path for path in paths if not os.path.isfile(path)]
     if missing:
         raise FaqCitationsConfigError(
@@ -118,43 +109,116 @@ def bibliography_paths(settings) -> list[str]:
     return paths
 
 
-def check_settings(pelican) -> None:
-    """``initialized``: configuration mistakes stop the build before it starts."""
-    _state.clear()
-    settings = pelican.settings
-    style_path(setting(settings, "FAQ_CITATIONS_CSL_STYLE"))
-    bibliography_paths(settings)
+class FaqCitationsRun:
+    """What the plugin keeps during a build; its methods are the signal receivers."""
 
+    def __init__(self):
+        # Kept across runs: the parsed bibliography, the files it came from, their problems.
+        self.bibliography: Bibliography | None = None
+        self.signature = None
+        self.problems: list = []
+        self.reader_classes: dict[type, type] = {}
+        self.generator_class = type(
+            "FaqCitationsPagesGenerator", (FaqCitationsPagesGenerator,), {"__module__": __name__, "run": self}
+        )
+        # This run's bibliography: set at get_generators, cleared at finalized.
+        self.current: Bibliography | None = None
 
-def current_bibliography(settings) -> Bibliography:
-    """The build's bibliography, parsed once per run (and kept while its files are unchanged)."""
-    paths = bibliography_paths(settings)
-    style = setting(settings, "FAQ_CITATIONS_CSL_STYLE")
-    signature = (style, tuple((path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in paths))
-    if _state.bibliography is None or _state.signature != signature:
-        bibliography, problems = load_bibliography(paths, style)
-        _state.bibliography, _state.signature, _state.problems = bibliography, signature, problems
-    return _state.bibliography
+    # -- initialized -------------------------------------------------------
 
+    def check_settings(self, pelican) -> None:
+        """Configuration mistakes stop the build before it starts."""
+        style_path(setting(pelican.settings, "FAQ_CITATIONS_CSL_STYLE"))
+        bibliography_paths(pelican.settings)
 
-def start_run(pelican):
-    """``get_generators``: load the bibliography, report its problems, add our generator."""
-    bibliography = current_bibliography(pelican.settings)
-    problems = _state.problems
-    for problem in problems:
-        logger.error("%s:%d: error: %s", problem.path, problem.line or 1, problem.message)
-    logger.debug("faq_citations: %d bibliography entries", len(bibliography))
-    return FaqCitationsPagesGenerator
+    # -- get_generators ----------------------------------------------------
+
+    def current_bibliography(self, settings) -> Bibliography:
+        """The build's bibliography, parsed again only when its files or the style change."""
+        paths = bibliography_paths(settings)
+        style = setting(settings, "FAQ_CITATIONS_CSL_STYLE")
+        signature = (style, tuple((path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in paths))
+        if self.bibliography is None or self.signature != signature:
+            self.bibliography, self.problems = load_bibliography(paths, style)
+            self.signature = signature
+        return self.bibliography
+
+    def start(self, pelican):
+        """Load the bibliography, report its problems, add our generator."""
+        self.current = self.current_bibliography(pelican.settings)
+        for problem in self.problems:
+            report(problem, line=problem.line or 1)
+        logger.debug("faq_citations: %d bibliography entries", len(self.current))
+        return self.generator_class
+
+    # -- readers_init --------------------------------------------------------
+
+    def add_reader(self, readers) -> None:
+        """Wrap whatever class currently reads Markdown."""
+        for fmt in MARKDOWN_FORMATS:
+            base = readers.reader_classes.get(fmt)
+            if base is not None and getattr(base, "enabled", True):
+                readers.reader_classes[fmt] = self.reader_class(base)
+
+    def reader_class(self, base: type) -> type:
+        """``base`` with the extension added; one subclass per base class, named like it."""
+        if issubclass(base, FaqCitationsReaderMixin):
+            return base
+        if base not in self.reader_classes:
+            self.reader_classes[base] = type(
+                base.__name__, (FaqCitationsReaderMixin, base), {"__module__": __name__, "run": self}
+            )
+        return self.reader_classes[base]
+
+    # -- generator_init ------------------------------------------------------
+
+    def add_templates(self, generator) -> None:
+        """The package's templates, as the last place every generator looks."""
+        loaders = getattr(generator.env.loader, "loaders", None)
+        if loaders is not None and not any(getattr(x, "searchpath", None) == [TEMPLATES] for x in loaders):
+            loaders.append(FileSystemLoader(TEMPLATES))
+
+    # -- content_object_init -------------------------------------------------
+
+    def finish_content(self, content) -> None:
+        """"Cite this page" data and a summary without citations."""
+        if not isinstance(content, (Article, Page)) or "cited_keys" not in content.metadata:
+            return
+        if content.metadata["cited_keys"] and "summary" not in content.metadata and content._content:
+            content.metadata["summary"] = summary_without_citations(content)
+        content.cite_page = None
+        if (
+            isinstance(content, Article)
+            and setting(content.settings, "FAQ_CITATIONS_CITE_THIS_PAGE")
+            and self.current is not None
+        ):
+            content.cite_page = cite_this_page(content, self.current)
+
+    # -- finalized -------------------------------------------------------------
+
+    def finalize(self, pelican) -> None:
+        """Reset for the next run (``--autoreload``); the parsed bibliography stays cached."""
+        self.current = None
+
+    def connect(self) -> None:
+        signals.initialized.connect(self.check_settings)
+        signals.get_generators.connect(self.start)
+        signals.readers_init.connect(self.add_reader)
+        signals.generator_init.connect(self.add_templates)
+        signals.content_object_init.connect(self.finish_content)
+        signals.finalized.connect(self.finalize)
 
 
 class FaqCitationsReaderMixin:
     """Adds the extension to a Markdown reader and carries its results in metadata."""
 
+    run: FaqCitationsRun
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._plain_settings = self.settings
         self._faq_extension = FaqCitationsExtension(
-            bibliography=current_bibliography(self.settings),
+            bibliography=self.run.current_bibliography(self.settings),
             faq_title=setting(self.settings, "FAQ_CITATIONS_FAQ_TITLE"),
             references_title=setting(self.settings, "FAQ_CITATIONS_REFERENCES_TITLE"),
         )
@@ -164,13 +228,14 @@ class FaqCitationsReaderMixin:
         self._faq_page = None
 
     def read(self, source_path):
-        extension = self._faq_extension
-        extension.fragment_numbers = None
         self._faq_page = None
         try:
             content, metadata = super().read(source_path)
-        finally:
-            extension.fragment_numbers = None
+        except AuthorError as mistake:
+            # One line with the file and line; Pelican then skips the file
+            # ("Could not process", which a wrapper can match by path).
+            report(mistake, path=source_path)
+            raise
         metadata.update(self._faq_page or self._faq_snapshot())
         return content, metadata
 
@@ -186,12 +251,16 @@ class FaqCitationsReaderMixin:
 
     def _parse_metadata(self, meta):
         # Called right after the body is converted and before Pelican resets
-        # Markdown to render ``Summary:``: keep the body's results, and render
-        # citations in the summary as plain numbers of the body's list.
+        # Markdown to render ``Summary:``: keep the body's results. A summary is
+        # shown without its page's reference list, so it may not cite.
         self._faq_page = self._faq_snapshot()
-        self._faq_extension.fragment_numbers = {
-            key: number for number, key in enumerate(self._faq_page["cited_keys"], start=1)
-        }
+        for name, lines in meta.items():
+            if name == "summary" and citations_in("\n".join(lines)):
+                raise AuthorError(
+                    f"a citation in 'Summary:' ({citations_in(chr(10).join(lines))[0]}); a summary is "
+                    "shown without the page's references: move the citation into the body",
+                    header_line(self._md, name),
+                )
         return super()._parse_metadata(meta)
 
     def _faq_snapshot(self) -> dict:
@@ -203,21 +272,14 @@ class FaqCitationsReaderMixin:
         }
 
 
-def with_faq_citations(base: type) -> type:
-    """``base`` with the extension added; one subclass per base class, named like it."""
-    if issubclass(base, FaqCitationsReaderMixin):
-        return base
-    if base not in _reader_classes:
-        _reader_classes[base] = type(base.__name__, (FaqCitationsReaderMixin, base), {"__module__": __name__})
-    return _reader_classes[base]
-
-
-def add_reader(readers) -> None:
-    """``readers_init``: wrap whatever class currently reads Markdown."""
-    for fmt in MARKDOWN_FORMATS:
-        base = readers.reader_classes.get(fmt)
-        if base is not None and getattr(base, "enabled", True):
-            readers.reader_classes[fmt] = with_faq_citations(base)
+def header_line(md, name: str) -> int | None:
+    """The line of the header field ``name`` in the document just converted."""
+    for extension in md.registeredExtensions:
+        if isinstance(extension, FaqCitationsExtension):
+            for number, line in enumerate(extension.source_lines, start=1):
+                if re.match(rf"\s*{re.escape(name)}\s*:", line, re.I):
+                    return number
+    return None
 
 
 def latex_escape(text: str) -> str:
@@ -233,8 +295,9 @@ def absolute_url(settings, url: str) -> str:
     return f"{settings.get('SITEURL', '').rstrip('/')}/{url}"
 
 
-def cite_this_page(content, bibliography: Bibliography) -> str:
-    """The "Cite this page" section: the page's reference in the site's style and BibTeX."""
+def cite_this_page(content, bibliography: Bibliography) -> dict:
+    """"Cite this page" as data for the theme: the page's reference in the site's
+    style (``reference``, safe HTML) and a BibTeX entry (``bibtex``, text)."""
     settings = content.settings
     title = page_title(content)
     author = getattr(content, "author", None)
@@ -276,21 +339,15 @@ def cite_this_page(content, bibliography: Bibliography) -> str:
         )
         + "\n}"
     )
-    return (
-        '\n<section class="cite-page" aria-labelledby="cite-this-page">\n'
-        '<h2 id="cite-this-page">Cite this page</h2>\n'
-        f'<p class="cite-page__reference">{reference}</p>\n'
-        '<p class="cite-page__label">BibTeX:</p>\n'
-        f'<pre class="cite-page__bibtex"><code>{html.escape(bibtex, quote=False)}</code></pre>\n'
-        "</section>"
-    )
+    return {"reference": Markup(reference), "bibtex": bibtex}
 
 
 def summary_without_citations(content) -> str:
-    """Pelican's automatic summary, computed from the content minus citation
-    superscripts (their hidden previews would leak into cards and meta tags)."""
+    """Pelican's automatic summary, computed from the content minus the
+    extension's citations and reference list (their hidden previews would leak
+    into cards and meta tags); the patterns live with the markup in citations.py."""
     settings = content.settings
-    text = PLUGIN_SECTION_RE.sub("", CITATION_SUP_RE.sub("", content._content))
+    text = REFERENCES_SECTION_RE.sub("", CITATION_SUP_RE.sub("", content._content))
     max_paragraphs = settings.get("SUMMARY_MAX_PARAGRAPHS")
     if max_paragraphs is not None:
         text = truncate_html_paragraphs(text, max_paragraphs)
@@ -301,38 +358,19 @@ def summary_without_citations(content) -> str:
     return text
 
 
-def finish_content(content) -> None:
-    """``content_object_init``: "Cite this page" and a summary without citations."""
-    if not isinstance(content, (Article, Page)) or "cited_keys" not in content.metadata:
-        return
-    if content.metadata["cited_keys"] and "summary" not in content.metadata and content._content:
-        content.metadata["summary"] = summary_without_citations(content)
-    if (
-        isinstance(content, Article)
-        and setting(content.settings, "FAQ_CITATIONS_CITE_THIS_PAGE")
-        and _state.bibliography is not None
-        and content._content is not None
-    ):
-        content._content += cite_this_page(content, _state.bibliography)
-
-
 class FaqCitationsPagesGenerator(Generator):
-    """Writes the site-wide FAQ page and sources page once every article is read.
+    """Collects ``faq_groups`` and ``sources`` once every article and page is read
+    (plugin generators run after Pelican's), publishes them to every template,
+    and writes the site-wide FAQ and sources pages.
 
     The theme's ``faq.html`` and ``sources.html`` win; the package's own
     ``templates/`` are the last fallback, so any theme with a ``base.html`` and a
     ``content`` block works without copying them.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.env.loader.loaders.append(FileSystemLoader(TEMPLATES))
+    run: FaqCitationsRun  # set on the subclass each FaqCitationsRun makes
 
     def generate_context(self):
-        self.faq_groups = []
-        self.sources = []
-
-    def generate_output(self, writer):
         contents = sorted(
             [*self.context.get("articles", []), *self.context.get("pages", [])],
             key=lambda content: page_title(content).casefold(),
@@ -355,7 +393,7 @@ class FaqCitationsPagesGenerator(Generator):
                 citing.setdefault(key, []).append(
                     {"title": page_title(content), "url": url, "content": content}
                 )
-        bibliography = _state.bibliography or Bibliography()
+        bibliography = self.run.current or Bibliography()
         sources = []
         for key, pages in citing.items():
             if key not in bibliography:
@@ -372,8 +410,11 @@ class FaqCitationsPagesGenerator(Generator):
             )
         sources.sort(key=lambda source: source["text"].casefold())
         self.faq_groups, self.sources = faq_groups, sources
-        self._write(writer, "faq", "FAQ_CITATIONS_FAQ", faq_groups=faq_groups)
-        self._write(writer, "sources", "FAQ_CITATIONS_SOURCES", sources=sources)
+        self._update_context(("faq_groups", "sources"))
+
+    def generate_output(self, writer):
+        self._write(writer, "faq", "FAQ_CITATIONS_FAQ", faq_groups=self.faq_groups)
+        self._write(writer, "sources", "FAQ_CITATIONS_SOURCES", sources=self.sources)
 
     def _write(self, writer, template, prefix, **data):
         save_as = setting(self.settings, f"{prefix}_SAVE_AS")
@@ -390,8 +431,8 @@ class FaqCitationsPagesGenerator(Generator):
         )
 
 
+_run = FaqCitationsRun()
+
+
 def register():
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(start_run)
-    signals.readers_init.connect(add_reader)
-    signals.content_object_init.connect(finish_content)
+    _run.connect()

@@ -5,7 +5,7 @@
 PY ?= python3
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-PELICAN := $(PYTHON) tools/build.py
+PELICAN := $(PYTHON) -m tools.build
 
 BASEDIR := $(CURDIR)
 INPUTDIR := $(BASEDIR)/content
@@ -26,7 +26,7 @@ VENDOR_STAMP := tools/vendor/.fetched
 
 PELICANOPTS ?=
 
-.PHONY: help install html clean regenerate serve devserver publish rsync_upload \
+.PHONY: help install html clean serve devserver publish rsync_upload \
 	test lint bench newpost vendor
 
 help:
@@ -53,7 +53,7 @@ $(TEST_STAMP): $(SITE_STAMP) requirements-test.txt
 	@touch $@
 
 $(VENDOR_STAMP): tools/fetch_vendor.py | $(SITE_STAMP)
-	$(PYTHON) tools/fetch_vendor.py
+	$(PYTHON) -m tools.fetch_vendor
 	@touch $@
 
 install: $(SITE_STAMP)
@@ -66,14 +66,11 @@ html: $(SITE_STAMP)
 clean:
 	rm -rf $(OUTPUTDIR) $(BASEDIR)/.output-*
 
-regenerate: $(SITE_STAMP)
-	$(VENV)/bin/pelican -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
-
 serve: html
 	$(VENV)/bin/pelican -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -b $(BIND) -p $(PORT)
 
 devserver: $(SITE_STAMP)
-	$(PYTHON) tools/devserver.py --bind $(BIND) --port $(PORT)
+	$(PYTHON) -m tools.devserver --bind $(BIND) --port $(PORT)
 
 publish: $(SITE_STAMP)
 	$(PELICAN) -s $(PUBLISHCONF) -o $(OUTPUTDIR) --fatal warnings $(PELICANOPTS)
@@ -89,10 +86,10 @@ lint: $(TEST_STAMP)
 	$(PYTHON) -m ruff check plugins tools tests pelicanconf.py publishconf.py
 	$(PYTHON) -m djlint theme/templates --lint
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	$(PYTHON) tools/content_report.py
+	$(PYTHON) -m tools.content_report
 
 bench: $(TEST_STAMP)
-	$(PYTHON) tools/bench.py $(BENCH_ARGS)
+	$(PYTHON) -m tools.bench $(BENCH_ARGS)
 
 newpost: $(SITE_STAMP)
-	@$(PYTHON) tools/newpost.py "$(TITLE)"
+	@$(PYTHON) -m tools.newpost "$(TITLE)"

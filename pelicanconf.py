@@ -5,9 +5,6 @@ site needs (absolute URLs, `--fatal warnings`).
 """
 
 import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 AUTHOR = "Editorial team"
 SITENAME = "PTSD and Ketamine: An Evidence Guide"

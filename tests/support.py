@@ -13,15 +13,11 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-BUILD = ROOT / "tools" / "build.py"
+BUILD = ["-m", "tools.build"]  # run from ROOT, as the Makefile does
 CONF = ROOT / "pelicanconf.py"
 PUBLISHCONF = ROOT / "publishconf.py"
 SITES = Path(__file__).resolve().parent / "sites"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from tools.page_weight import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401  (one copy, for tools and tests)
 
 
 def build(
@@ -37,7 +33,7 @@ def build(
     overrides = dict(settings or {})
     if content is not None:
         overrides["PATH"] = str(content)
-    command = [PYTHON, str(BUILD), "-s", str(conf), "-o", str(output), "--fatal", fatal]
+    command = [PYTHON, *BUILD, "-s", str(conf), "-o", str(output), "--fatal", fatal]
     if overrides:
         command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     return subprocess.run(

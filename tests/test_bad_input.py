@@ -248,7 +248,7 @@ def publish_command(output, content) -> str:
         timeout=60,
         check=True,
     )
-    lines = [line for line in result.stdout.splitlines() if "build.py" in line]
+    lines = [line for line in result.stdout.splitlines() if "tools.build" in line]
     assert len(lines) == 1 and "--fatal warnings" in lines[0] and "publishconf.py" in lines[0], result.stdout
     return lines[0]
 

@@ -9,7 +9,7 @@ from support import BUILD, ROOT
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(BUILD), *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *BUILD, *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
 
 

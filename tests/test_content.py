@@ -8,12 +8,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import content_report
 import pytest
 from pelican.settings import read_settings
 
 from editorial.frontmatter import header_fields
 from support import CONF, ROOT, soup
+from tools import content_report
 
 ARTICLES = sorted((ROOT / "content" / "articles").glob("*.md"))
 REQUIRED = ("title", "date", "modified", "category", "tags", "summary", "author", "reviewer", "last_reviewed")

@@ -8,7 +8,7 @@ import sys
 
 from support import ROOT
 
-REPORT = ROOT / "tools" / "content_report.py"
+REPORT = ["-m", "tools.content_report"]  # run from ROOT
 ARTICLE = """\
 Title: A test article
 Date: 2026-01-01
@@ -46,8 +46,8 @@ def run(tmp_path, last_reviewed, *options):
     article = ARTICLE.format(last_reviewed=last_reviewed)
     (tmp_path / "articles" / "test.md").write_text(article, encoding="utf-8")
     (tmp_path / "pages" / "glossary.md").write_text(GLOSSARY, encoding="utf-8")
-    return subprocess.run([sys.executable, str(REPORT), "--content", str(tmp_path), "--today", "2026-04-01",
-                           *options], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, *REPORT, "--content", str(tmp_path), "--today", "2026-04-01",
+                           *options], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 def test_report_counts_citations_terms_and_review_dates(tmp_path):
@@ -70,6 +70,6 @@ def test_due_soon_and_strict_mode(tmp_path):
 
 
 def test_real_content_report_runs(tmp_path):
-    result = subprocess.run([sys.executable, str(REPORT)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, *REPORT], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Median body grade" in result.stdout and "Traceback" not in result.stderr

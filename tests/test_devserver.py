@@ -17,7 +17,7 @@ def devserver(tmp_path):
     content = copy_site("minimal", tmp_path)
     output = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "tools" / "devserver.py"), "--port", "0",
+        [sys.executable, "-m", "tools.devserver", "--port", "0",
          "--content", str(content), "--output", str(output), "--interval", "0.1"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -82,8 +82,8 @@ def test_open_page_reloads_itself_after_an_edit(devserver, browser):
 
 
 def test_incremental_rebuild_writes_only_what_can_change_and_matches_a_clean_build(tmp_path):
-    import devserver
-    from build import OneLineHandler
+    from tools import devserver
+    from tools.build import OneLineHandler
 
     content = copy_site("minimal", tmp_path)
     output = tmp_path / "dev"
@@ -116,8 +116,8 @@ def test_incremental_rebuild_writes_only_what_can_change_and_matches_a_clean_bui
 
 
 def test_an_edit_outside_the_articles_rebuilds_everything(tmp_path):
-    import devserver
-    from build import OneLineHandler
+    from tools import devserver
+    from tools.build import OneLineHandler
 
     content = copy_site("minimal", tmp_path)
     builder = devserver.Builder(str(tmp_path / "dev"), str(content), OneLineHandler(verbose=False))

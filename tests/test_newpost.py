@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-import sys
 
 from editorial.frontmatter import header_fields
 from support import ROOT, build, copy_site
-
-sys.path.insert(0, str(ROOT / "tools"))
-import newpost  # noqa: E402
+from tools import newpost
 
 
 def test_scaffold_has_every_required_field_and_todays_date(tmp_path, capsys):
@@ -47,4 +44,4 @@ def test_scaffold_builds_without_errors_once_published(tmp_path):
 
 def test_make_newpost_target(tmp_path):
     result = subprocess.run(["make", "-n", "newpost", "TITLE=X y"], cwd=ROOT, capture_output=True, text=True)
-    assert 'tools/newpost.py "X y"' in result.stdout
+    assert 'tools.newpost "X y"' in result.stdout

@@ -9,15 +9,10 @@ figures.
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from support import ROOT, soup
-
-sys.path.insert(0, str(ROOT / "tools"))
-
-from page_weight import BUDGET, budget_pages, measure_site, render_blocking
+from support import soup
+from tools.page_weight import BUDGET, budget_pages, measure_site, render_blocking
 
 pytestmark = pytest.mark.browser
 

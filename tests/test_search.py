@@ -18,8 +18,6 @@ import pytest
 
 from support import ROOT, copy_site, html_pages, soup
 
-sys.path.insert(0, str(ROOT / "plugins"))
-
 
 def fragments(site: Path) -> dict[str, dict]:
     """Every indexed page, by URL: Pagefind's fragment JSON (url, content, meta)."""

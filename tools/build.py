@@ -21,14 +21,13 @@ import sys
 import tempfile
 import time
 
+from pelican import get_instance, parse_arguments
+from pelican.plugins.faq_citations.errors import is_author_record
+from pelican.settings import read_settings
+
+from plugins.editorial.frontmatter import header_fields
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.join(ROOT, "plugins"))
-
-from pelican import get_instance, parse_arguments  # noqa: E402
-from pelican.settings import read_settings  # noqa: E402
-
-from editorial.frontmatter import header_fields  # noqa: E402
 
 PREFIXED = re.compile(r"^\S+?(:\d+)?: (error|warning): ")
 
@@ -73,20 +72,37 @@ class OneLineHandler(logging.Handler):
         self.warnings = 0
         self.verbose = verbose
         self.content_path = "."
+        self.reported: set[str] = set()  # files a plugin has reported an author mistake in
 
     def emit(self, record: logging.LogRecord) -> None:
         if str(record.msg).startswith("Cannot get modification stamp"):
             return  # pelican.cache, for a file it cannot stat; the reader's error names the file once
+        if is_author_record(record):
+            # Reported by a plugin (errors.report): the line and its fields are already right.
+            self.reported.add(record.author_path)
+            line = record.getMessage()
+        elif self._about_a_reported_file(record):
+            return  # Pelican's own "Could not process x" after a plugin reported why
+        else:
+            line = self.format_line(record)
         if record.levelno >= logging.ERROR:
             self.errors += 1
         elif record.levelno >= logging.WARNING:
             self.warnings += 1
-        print(self.format_line(record), file=sys.stderr, flush=True)
+        print(line, file=sys.stderr, flush=True)
+
+    def _about_a_reported_file(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        paths = {self._content_file(getattr(arg, "source_path", arg)) for arg in args if arg}
+        return bool(paths & self.reported)
+
+    def _content_file(self, value) -> str:
+        return os.path.relpath(os.path.join(self.content_path, str(value)))
 
     def format_line(self, record: logging.LogRecord) -> str:
+        # Pelican's own failures (not a plugin's): a file its reader could not read.
         if record.msg == "Could not process %s" and record.args:
-            path = os.path.relpath(os.path.join(self.content_path, str(record.args[0])))
-            return describe_failure(path, sys.exc_info()[1])
+            return describe_failure(self._content_file(record.args[0]), sys.exc_info()[1])
         message = record.getMessage()
         skipped = re.match(r"Skipping (\S+): could not find information about '(\w+)'", message)
         if skipped:

@@ -29,15 +29,14 @@ import re
 import sys
 from dataclasses import asdict, dataclass, field
 
+import markdown
+import textstat
+from bs4 import BeautifulSoup
+
+from plugins.editorial import add_months
+from plugins.editorial.frontmatter import header_fields
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "plugins"))
-
-import markdown  # noqa: E402
-import textstat  # noqa: E402
-from bs4 import BeautifulSoup  # noqa: E402
-
-from editorial import add_months  # noqa: E402
-from editorial.frontmatter import header_fields  # noqa: E402
 
 DUE_SOON_DAYS = 60
 REVIEW_INTERVAL_MONTHS = 12  # as EDITORIAL_REVIEW_INTERVAL_MONTHS in pelicanconf.py

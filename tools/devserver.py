@@ -35,14 +35,13 @@ import time
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.insert(0, os.path.join(ROOT, "plugins"))
 
-from build import OneLineHandler  # noqa: E402
 from pelican import Pelican, signals  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from pelican.writers import Writer  # noqa: E402
+
+from plugins.search import pagefind_command, pagefind_options  # noqa: E402
+from tools.build import OneLineHandler  # noqa: E402
 
 WATCHED = ("theme", "plugins", "pelicanconf.py")
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -197,17 +196,12 @@ class Builder:
 
     def refresh_search_index(self, settings) -> None:
         """Run Pagefind in the background; one run at a time, again if asked meanwhile."""
-        try:
-            from search import DEFAULTS, pagefind_command
-        except ImportError:
-            return
         if "search" not in settings.get("PLUGINS", []):
             return
         if self._indexer and self._indexer.is_alive():
             self._index_again = True
             return
-        options = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS},
-                   "DEFAULT_LANG": settings.get("DEFAULT_LANG")}
+        options = pagefind_options(settings)
 
         def run():
             while True:

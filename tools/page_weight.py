@@ -14,11 +14,19 @@ without a non-screen ``media``, or a ``<script src>`` without ``defer``,
 from __future__ import annotations
 
 import gzip
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+
+# Debian's Chromium, and the flags without which it hangs here (tests/ and bench use these).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 BUDGET = {
     "total_gz": 20 * 1024,   # HTML + CSS + JS, gzipped

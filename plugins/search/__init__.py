@@ -10,8 +10,8 @@ writes the bundle to ``<output>/pagefind/``.
 What gets indexed is decided by the templates: only pages with a
 ``data-pagefind-body`` element (``article.html`` marks the article body), and
 within it not the elements matched by ``SEARCH_EXCLUDE_SELECTORS`` (the
-citation plugin's reference list and "Cite this page" ``<section>``\\ s, and the
-hidden reference previews inside its citations).
+citation plugin's reference list and its citations, whose hidden previews are
+references: ``faq_citations.citations.NOT_PROSE_SELECTORS``).
 
 Settings:
 
@@ -20,7 +20,8 @@ Settings:
 ``SEARCH_INDEX_ON_RELOAD``    index during ``make devserver`` too (``DEV_RELOAD``);
                               on by default, as it takes about 0.1 s for this site
 
-A Pagefind failure is logged as one ``error: ...`` line, which fails the build.
+A Pagefind failure is reported as one ``error: ...`` line (faq_citations'
+``report``), which fails the build.
 """
 
 from __future__ import annotations
@@ -29,14 +30,17 @@ import logging
 import subprocess
 
 from pelican import signals
+from pelican.plugins.faq_citations.citations import NOT_PROSE_SELECTORS
+from pelican.plugins.faq_citations.errors import report
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     "SEARCH_OUTPUT_SUBDIR": "pagefind",
-    # The reference list and "Cite this page" (sections), and each citation's hidden
-    # reference preview (sup.cite), which would otherwise fill excerpts with references.
-    "SEARCH_EXCLUDE_SELECTORS": [".prose section", ".prose sup.cite"],
+    # What the citation plugin says is not prose: the reference list, and each citation
+    # (its hidden reference preview would otherwise fill excerpts with references).
+    # "Cite this page" is outside the indexed body (data-pagefind-body) already.
+    "SEARCH_EXCLUDE_SELECTORS": [f".prose {selector}" for selector in NOT_PROSE_SELECTORS],
     "SEARCH_INDEX_ON_RELOAD": True,
 }
 
@@ -57,23 +61,27 @@ def pagefind_command(output_path: str, settings: dict) -> list[str]:
     return command
 
 
+def pagefind_options(settings) -> dict:
+    """The search settings, each with its default, and the site's language."""
+    options = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    options["DEFAULT_LANG"] = settings.get("DEFAULT_LANG")
+    return options
+
+
 def build_index(pelican) -> None:
-    settings = {**DEFAULTS, **{k: v for k, v in pelican.settings.items() if k in DEFAULTS}}
-    settings["DEFAULT_LANG"] = pelican.settings.get("DEFAULT_LANG")
+    settings = pagefind_options(pelican.settings)
     if pelican.settings.get("DEV_RELOAD") and not settings["SEARCH_INDEX_ON_RELOAD"]:
         return
     try:
         command = pagefind_command(pelican.output_path, settings)
         result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:
-        logger.error("error: search index: cannot run Pagefind (pagefind[bin]): %s", exc)
+        report(f"search index: cannot run Pagefind (pagefind[bin]): {exc}", logger=logger)
         return
     if result.returncode != 0:
         detail = " ".join((result.stderr or result.stdout).split())[-500:]
-        logger.error(
-            "error: search index: Pagefind exited with status %d: %s",
-            result.returncode, detail or "no message",
-        )
+        report(f"search index: Pagefind exited with status {result.returncode}: {detail or 'no message'}",
+               logger=logger)
 
 
 def register() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from pelican.plugins.faq_citations import BibliographyError, load_bibliography
 from pelican.plugins.faq_citations.bibliography import latex_to_text
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pelican.plugins.faq_citations.csl import CslStyle
 
 from editorial.frontmatter import header_fields
-from pelican.plugins.faq_citations.csl import CslStyle
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_TITLES = sorted(

@@ -12,8 +12,12 @@ import textwrap
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-
-from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension, load_bibliography, makeExtension
+from pelican.plugins.faq_citations import (
+    FaqCitationsError,
+    FaqCitationsExtension,
+    load_bibliography,
+    makeExtension,
+)
 
 EXTENSIONS = ["extra", "toc", "sane_lists", "meta"]
 ITEMS = [

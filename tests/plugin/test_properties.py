@@ -9,7 +9,6 @@ import re
 import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension
 
 EXTENSIONS = ["extra", "toc", "sane_lists"]

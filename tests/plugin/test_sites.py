@@ -21,7 +21,10 @@ def build(scenario: str, output: Path, **settings) -> subprocess.CompletedProces
     """Build the fixture site ``tests/sites/<scenario>/content`` as `make html` does,
     with the shared fixture settings."""
     return build_site(
-        output, conf=SITES / "faq_citations_settings.py", content=SITES / scenario / "content", settings=settings
+        output,
+        conf=SITES / "faq_citations_settings.py",
+        content=SITES / scenario / "content",
+        settings=settings,
     )
 
 

@@ -24,7 +24,7 @@ What it prints:
    copy of content/, the time from saving an edit to one article until the
    server returns the page with the edit.
 
-Usage: ``make bench`` or ``.venv/bin/python tools/bench.py [--quick] [--sizes 100,1000]
+Usage: ``make bench`` or ``.venv/bin/python -m tools.bench [--quick] [--sizes 100,1000]
 [--runs 3] [--skip weight,devserver] [--profile N]``.
 """
 
@@ -49,15 +49,13 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-BUILD = ROOT / "tools" / "build.py"
 CONF = ROOT / "pelicanconf.py"
 BIBLIOGRAPHY = ROOT / "content" / "bibliography" / "references.bib"
 # A fixed "today" so review dates never turn into warnings while benchmarking.
 ENV = {**os.environ, "EDITORIAL_TODAY": "2026-11-22", "PYTHONHASHSEED": "0"}
 
-sys.path.insert(0, str(ROOT / "tools"))
 
 
 # --- Synthetic site --------------------------------------------------------------------
@@ -124,13 +122,14 @@ def article_text(index: int, keys: list[str]) -> str:
     return "\n".join(lines)
 
 
-CITATION_RE = re.compile(r" ?\[@[^\]]+\]")
-
-
 def strip_plugin_syntax(text: str) -> str:
-    """The same article for plain Pelican: no ``[@key]``, no ``:::`` fences."""
-    kept = [line for line in text.splitlines() if not line.startswith(":::")]
-    return CITATION_RE.sub("", "\n".join(kept)) + "\n"
+    """The same article for plain Pelican: no ``[@key]``, no ``:::`` fences
+    (with the plugin's own patterns)."""
+    from pelican.plugins.faq_citations.citations import CITATION_RE
+    from pelican.plugins.faq_citations.faq import FENCE_RE
+
+    kept = [line for line in text.splitlines() if not FENCE_RE.match(line)]
+    return re.sub(r" ?" + CITATION_RE, "", "\n".join(kept)) + "\n"
 
 
 def generate(root: Path, n: int) -> tuple[Path, Path]:
@@ -196,7 +195,7 @@ EXTRA_SETTINGS: dict = {}  # from --plugin-paths: applies to every build
 
 def build_command(content: Path, output: Path, **settings) -> list[str]:
     overrides = {"PATH": str(content), **EXTRA_SETTINGS, **settings}
-    return [PYTHON, str(BUILD), "-s", str(CONF), "-o", str(output), "--fatal", "errors",
+    return [PYTHON, "-m", "tools.build", "-s", str(CONF), "-o", str(output), "--fatal", "errors",
             "-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
 
 
@@ -217,18 +216,8 @@ def site_settings() -> dict:
     return read_settings(str(CONF))
 
 
-MARKDOWN_FLOOR = """
-import sys, pathlib, markdown
-sys.path.insert(0, {root!r})
-import pelicanconf
-config = pelicanconf.MARKDOWN
-md = markdown.Markdown(extensions=list(config["extension_configs"]),
-                       extension_configs=config["extension_configs"],
-                       output_format=config.get("output_format", "html5"))
-out = pathlib.Path(sys.argv[2])
-for path in sorted(pathlib.Path(sys.argv[1]).glob("*.md")):
-    (out / (path.stem + ".html")).write_text(md.reset().convert(path.read_text("utf-8")), "utf-8")
-"""
+MARKDOWN_FLOOR = [PYTHON, "-m", "tools.bench.markdown_floor"]  # run from ROOT
+
 
 
 def interleaved(commands: dict, runs: int) -> dict[str, tuple[float, int]]:
@@ -258,11 +247,10 @@ def median_run(make_command, runs: int, what: str) -> tuple[float, int]:
 
 def pagefind_command(site: Path) -> list[str]:
     """The search plugin's own Pagefind command, over an already built site."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from search import DEFAULTS
-    from search import pagefind_command as command
+    from plugins.search import pagefind_command as command
+    from plugins.search import pagefind_options
 
-    return command(str(site), {**DEFAULTS, "DEFAULT_LANG": "en"})
+    return command(str(site), pagefind_options({"DEFAULT_LANG": "en"}))
 
 
 def html_tree(output: Path) -> dict[str, bytes]:
@@ -306,7 +294,7 @@ def incremental(full: Path, layer: str, runs: int, plugins: list[str]) -> dict:
 
 def page_weight_section() -> None:
     print("\n## Page weight of the real site (gzip -9; images aside)\n")
-    from page_weight import BUDGET, measure_site
+    from tools.page_weight import BUDGET, measure_site
 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).exists():
@@ -314,8 +302,7 @@ def page_weight_section() -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from support import CHROMIUM_ARGS
+    from tools.page_weight import CHROMIUM_ARGS
 
     with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
         site = Path(scratch) / "output"
@@ -366,8 +353,7 @@ def build_speed_section(sizes: list[int], runs: int, layers: list[str]) -> None:
                 "plain": lambda tmp, st=stripped: build_command(st, tmp / "out",
                                                                 PLUGINS=without),
                 "floor": lambda tmp, st=stripped: [
-                    PYTHON, "-c", MARKDOWN_FLOOR.format(root=str(ROOT)),
-                    str(st / "articles"), str(tmp)],
+                    *MARKDOWN_FLOOR, str(st / "articles"), str(tmp)],
             }, runs)
             (ours, ours_rss), (plain, plain_rss), (floor, floor_rss) = (
                 medians["ours"], medians["plain"], medians["floor"])
@@ -409,27 +395,8 @@ def build_speed_section(sizes: list[int], runs: int, layers: list[str]) -> None:
             print()
 
 
-DEVSERVER_REBUILD = """
-import json, sys, time, pathlib
-sys.path[:0] = [{tools!r}]
-import devserver
-from build import OneLineHandler
-content, output, runs = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-builder = devserver.Builder(output, str(content), OneLineHandler(verbose=False))
-started = time.perf_counter(); assert builder.build(); cold = time.perf_counter() - started
-article = sorted((content / "articles").glob("*.md"))[len(list((content / "articles").glob("*.md"))) // 2]
-times, written = [], []
-for edit in range(runs):
-    time.sleep(0.05)
-    with article.open("a", encoding="utf-8") as handle:
-        handle.write(f"\\n\\nEdited paragraph devbench{{edit}}x.\\n")
-    started = time.perf_counter(); assert builder.build({{str(article.resolve())}})
-    times.append(time.perf_counter() - started)
-    page = pathlib.Path(output, article.stem, "index.html").read_text("utf-8")
-    assert f"devbench{{edit}}x" in page, "the edited page was not rewritten"
-    written.append(sum(1 for g in builder.written.values() if g == builder.generation))
-print(json.dumps({{"cold": cold, "times": times, "written": written}}))
-"""
+DEVSERVER_REBUILD = [PYTHON, "-m", "tools.bench.devserver_rebuild"]  # run from ROOT
+
 
 
 def devserver_rebuild(content: Path, runs: int) -> dict:
@@ -437,8 +404,8 @@ def devserver_rebuild(content: Path, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-devrebuild-") as scratch:
         work = Path(scratch) / "content"
         shutil.copytree(content, work)
-        result = checked(run([PYTHON, "-c", DEVSERVER_REBUILD.format(tools=str(ROOT / "tools")),
-                              str(work), str(Path(scratch) / "out"), str(runs)]), "devserver rebuild")
+        result = checked(run([*DEVSERVER_REBUILD, str(work), str(Path(scratch) / "out"), str(runs)]),
+                         "devserver rebuild")
         return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -541,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(filter(None, args.skip.split(",")))
 
     print(f"# make bench: {time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs; command: {' '.join(['tools/bench.py', *(argv or sys.argv[1:])])}")
+          f"{os.cpu_count()} CPUs; command: {' '.join(['python -m tools.bench', *(argv or sys.argv[1:])])}")
     if "weight" not in skip:
         page_weight_section()
     if "speed" not in skip:

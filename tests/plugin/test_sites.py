@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,27 +160,54 @@ def test_site_without_bibliography_folder_builds(tmp_path):
 # -- author mistakes: every one reported, one line each, with the source line --------------
 
 
+AUTHOR_MISTAKES = [
+    "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2] "
+    "or [@key, p. 12] (keys use letters, digits and _ - : .)",
+    "nested.md:10: error: an FAQ block cannot contain another block; close the FAQ block opened at "
+    "line 6 with ':::' first",
+    "no-answer.md:10: error: the FAQ question 'Second?' has no answer; "
+    "write the answer below the question",
+    "no-question.md:6: error: this FAQ block has no question; "
+    "start each question with '### ' inside the block",
+    "unclosed.md:8: error: this '::: faq' block is never closed; "
+    "add a line ':::' after its last answer",
+    "unknown-key.md:8: error: unknown citation key 'fedr2014'; did you mean 'feder2014'?",
+    "unknown-type.md:6: error: unknown block type 'fqa' after ':::'; known types: 'faq'",
+]
+
+
 def test_author_mistakes_are_one_line_each_with_the_source_line(tmp_path):
     result = build("author_mistakes", tmp_path / "out")
     assert result.returncode == 1
     prefix = "tests/sites/author_mistakes/content/articles/"
-    assert errors(result) == sorted(
-        prefix + line
-        for line in [
-            "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2] "
-            "or [@key, p. 12] (keys use letters, digits and _ - : .)",
-            "nested.md:10: error: an FAQ block cannot contain another block; close the FAQ block opened at "
-            "line 6 with ':::' first",
-            "no-answer.md:10: error: the FAQ question 'Second?' has no answer; "
-            "write the answer below the question",
-            "no-question.md:6: error: this FAQ block has no question; "
-            "start each question with '### ' inside the block",
-            "unclosed.md:8: error: this '::: faq' block is never closed; "
-            "add a line ':::' after its last answer",
-            "unknown-key.md:8: error: unknown citation key 'fedr2014'; did you mean 'feder2014'?",
-            "unknown-type.md:6: error: unknown block type 'fqa' after ':::'; known types: 'faq'",
-        ]
+    assert errors(result) == sorted(prefix + line for line in AUTHOR_MISTAKES)
+
+
+def pelican(*options: str, output: Path) -> subprocess.CompletedProcess:
+    """Plain ``pelican`` (no tools/build.py) on the author_mistakes site."""
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", str(SITES / "author_mistakes" / "content"),
+         "-s", str(SITES / "faq_citations_settings.py"), "-o", str(output), "--log-handler", "plain",
+         *options],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
+
+
+def test_plain_pelican_shows_each_mistake_as_its_one_line(tmp_path):
+    result = pelican(output=tmp_path / "out")
+    shown = result.stdout + result.stderr
+    prefix = "tests/sites/author_mistakes/content/articles/"
+    for line in AUTHOR_MISTAKES:
+        assert prefix + line in shown.splitlines(), line
+    assert "Traceback" not in shown
+
+
+def test_plain_pelican_fatal_errors_fails_on_a_mistake(tmp_path):
+    result = pelican("--fatal", "errors", output=tmp_path / "out")
+    assert result.returncode != 0
+    prefix = "tests/sites/author_mistakes/content/articles/"
+    shown = (result.stdout + result.stderr).splitlines()
+    assert any(prefix + line in shown for line in AUTHOR_MISTAKES)
 
 
 def test_bibliography_mistakes_name_the_file_and_line(tmp_path):

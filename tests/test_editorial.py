@@ -10,6 +10,7 @@ import pytest
 
 from editorial import add_months
 from editorial.frontmatter import header_fields
+from editorial.review import Problem, review_dates
 from support import build, copy_site, error_lines
 
 ARTICLE = """\
@@ -101,3 +102,34 @@ def test_header_fields_keeps_lines_and_raw_values(tmp_path):
 )
 def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
+
+
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"last_reviewed": "2026-03-03"}, (dt.date(2026, 3, 3), dt.date(2027, 3, 3), [])),
+        ({"last_reviewed": "2026-03-03", "next_review": "2026-09-01"},
+         (dt.date(2026, 3, 3), dt.date(2026, 9, 1), [])),
+        ({}, (None, None, [])),
+        ({"last_reviewed": "3 March"}, (None, None, [Problem(
+            "last_reviewed", "error",
+            "Last_reviewed: '3 March' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-03")])),
+        ({"last_reviewed": "2026-07-01"}, (dt.date(2026, 7, 1), dt.date(2027, 7, 1), [Problem(
+            "last_reviewed", "error", "Last_reviewed 2026-07-01 is in the future (today is 2026-06-01)")])),
+        ({"last_reviewed": "2026-03-03", "next_review": "2026-03-01"},
+         (dt.date(2026, 3, 3), dt.date(2026, 3, 1), [Problem(
+             "next_review", "error", "Next_review 2026-03-01 must come after Last_reviewed 2026-03-03")])),
+        ({"last_reviewed": "2025-01-02"}, (dt.date(2025, 1, 2), dt.date(2026, 1, 2), [Problem(
+            "last_reviewed", "warning",
+            "review overdue: Next_review was 2026-01-02; review the page and update Last_reviewed")])),
+        ({"last_reviewed": "2025-01-02", "next_review": "2026-05-01"},
+         (dt.date(2025, 1, 2), dt.date(2026, 5, 1), [Problem(
+             "next_review", "warning",
+             "review overdue: Next_review was 2026-05-01; review the page and update Last_reviewed")])),
+    ],
+)
+def test_review_dates_is_the_one_review_rule(meta, expected):
+    assert review_dates(meta, TODAY, 12) == expected

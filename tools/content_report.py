@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -33,13 +34,12 @@ import markdown
 import textstat
 from bs4 import BeautifulSoup
 
-from plugins.editorial import add_months
 from plugins.editorial.frontmatter import header_fields
+from plugins.editorial.review import review_dates
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 DUE_SOON_DAYS = 60
-REVIEW_INTERVAL_MONTHS = 12  # as EDITORIAL_REVIEW_INTERVAL_MONTHS in pelicanconf.py
 # Technical terms a reader may not know. An article that uses one needs a glossary entry
 # for it (matched against the glossary's headings and anchors, case-insensitively).
 TERMS = [
@@ -156,6 +156,15 @@ def term_defined(term: str, anchors: set[str], headings: set[str]) -> bool:
     return bool(singular & anchors) or any(term.lower() in heading for heading in headings)
 
 
+@functools.cache
+def review_interval_months() -> int:
+    """EDITORIAL_REVIEW_INTERVAL_MONTHS as the site's settings give it."""
+    from pelican.settings import read_settings
+
+    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    return int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
+
+
 def review_status(last: dt.date | None, next_: dt.date | None, today: dt.date) -> str:
     if last is None:
         return "no Last_reviewed"
@@ -183,16 +192,9 @@ def report_article(path: str, content: str, today: dt.date, glossary) -> Article
     keys = citation_keys(split_header(text))
     report.citations, report.sources = len(keys), len(set(keys))
 
-    last = next_ = None
-    try:
-        last = dt.date.fromisoformat(fields["last_reviewed"]) if fields.get("last_reviewed") else None
-        next_ = dt.date.fromisoformat(fields["next_review"]) if fields.get("next_review") else None
-    except ValueError as exc:
-        report.review = f"bad review date: {exc}"
-    else:
-        if last and not next_:
-            next_ = add_months(last, REVIEW_INTERVAL_MONTHS)
-        report.review = review_status(last, next_, today)
+    last, next_, problems = review_dates(fields, today, review_interval_months())
+    errors = [problem.message for problem in problems if problem.level == "error"]
+    report.review = f"bad review date: {errors[0]}" if errors else review_status(last, next_, today)
     report.last_reviewed = last.isoformat() if last else None
     report.next_review = next_.isoformat() if next_ else None
 

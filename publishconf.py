@@ -27,15 +27,11 @@ SITEURL = (
 ).rstrip("/")
 RELATIVE_URLS = False
 
-# Feeds on, with absolute links.
+# Feed links are absolute (pelicanconf.py turns the feeds on).
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 # pelicanconf.py filters the "no SITEURL" feed warning for local builds; here every
 # warning counts.
 LOG_FILTER = []
-
-DELETE_OUTPUT_DIRECTORY = False
 
 # plugins/publish_extras: CNAME, _headers (also in local builds), .gz copies.
 PUBLISH_EXTRAS_CNAME = CUSTOM_DOMAIN

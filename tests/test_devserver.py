@@ -130,3 +130,29 @@ def test_an_edit_outside_the_articles_rebuilds_everything(tmp_path):
     assert builder.plan({str(new)}) == (set(), False)
     skip, keep = builder.plan({str(content / "articles" / "second-article.md")})
     assert keep and "first-article/index.html" in skip and "second-article/index.html" not in skip
+
+
+def test_plan_skips_unchanged_pages_only_when_only_known_articles_changed():
+    from plugins.devreload import plan
+
+    sources = {"/c/a.md": {"a/index.html"}, "/c/b.md": {"b/index.html"}}
+    assert plan(sources, None, "/t") == (set(), False)  # first build
+    assert plan(sources, {"/c/a.md"}, "/t") == ({"b/index.html"}, True)
+    assert plan(sources, {"/c/new.md"}, "/t") == (set(), False)  # a new file: full build
+    assert plan(sources, {"/t/base.html"}, "/t") == (set(), True)  # a template: cache holds
+    assert plan(sources, {"/c/bibliography/refs.bib"}, "/t") == (set(), False)
+    assert plan({}, {"/c/a.md"}, "/t") == (set(), False)
+
+
+def test_skipped_keeps_the_listings_of_an_edited_article():
+    from plugins.devreload import skipped
+
+    listed_in = {"/c/a.md": {"topics/x/index.html"}, "/c/b.md": {"topics/y/index.html"}}
+    before = {"/c/a.md": {"topics/old/index.html"}}
+    skip = {"b/index.html"}
+    assert skipped("b/index.html", skip, listed_in, before, {"/c/a.md"})
+    assert not skipped("topics/x/index.html", skip, listed_in, before, {"/c/a.md"})
+    assert not skipped("topics/old/index.html", skip, listed_in, before, {"/c/a.md"})  # it left this topic
+    assert skipped("topics/y/index.html", skip, listed_in, before, {"/c/a.md"})
+    assert not skipped("index.html", skip, listed_in, before, {"/c/a.md"})  # not a listing: always written
+    assert not skipped("b/index.html", set(), listed_in, before, set())  # a full build writes all

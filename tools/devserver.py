@@ -1,4 +1,6 @@
 """Live-reload preview: rebuild on every change, refresh the open browser tab.
+The watch loop and the server live here; the Pelican half (the selective
+writer and the signal receivers) is plugins/devreload.
 
 Serves output/ on http://127.0.0.1:8000/ and watches content/, theme/,
 plugins/ and the settings. Pelican stays imported and keeps every article in
@@ -36,15 +38,14 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-from pelican import Pelican, signals  # noqa: E402
+from pelican import Pelican  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
-from pelican.writers import Writer  # noqa: E402
 
+from plugins.devreload import DevReload, plan  # noqa: E402
 from plugins.search import pagefind_command, pagefind_options  # noqa: E402
 from tools.build import OneLineHandler  # noqa: E402
 
 WATCHED = ("theme", "plugins", "pelicanconf.py")
-CONTENT_SUFFIXES = (".md", ".markdown")
 
 
 def snapshot(content: str) -> dict[str, float]:
@@ -69,88 +70,34 @@ def changed_paths(before: dict, after: dict) -> set[str]:
 
 
 class Builder:
+    """Rebuilds the site in this process; the Pelican half is plugins/devreload."""
+
     def __init__(self, output: str, content: str, handler: OneLineHandler):
         self.output = output
         self.content = content
         self.handler = handler
         self.generation = 0
         self.changed = threading.Condition()
-        self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
-        self.listed_in: dict[str, set[str]] = {}  # article source -> its topic and tag pages
-        self.previously_listed_in: dict[str, set[str]] = {}
-        self.changed_sources: set[str] = set()
-        self.written: dict[str, int] = {}  # page (relative to output) -> build that last wrote it
-        self.skip: set[str] = set()
+        self.session = DevReload()
         self._indexer: threading.Thread | None = None
         self._index_again = False
-        signals.get_writer.connect(self._writer_class)
-        signals.article_generator_finalized.connect(self._record_sources)
-        signals.page_generator_finalized.connect(self._record_sources)
 
-    # -- Pelican hooks (held as bound methods; blinker keeps weak references) --
-
-    def _writer_class(self, _pelican):
-        builder = self
-
-        class SelectiveWriter(Writer):
-            def write_file(self, name, *args, **kwargs):
-                if builder.skipped(name):
-                    return None
-                builder.written[name] = builder.generation + 1
-                return super().write_file(name, *args, **kwargs)
-
-        return SelectiveWriter
-
-    def _record_sources(self, generator) -> None:
-        for attribute in ("articles", "translations", "drafts", "drafts_translations",
-                          "pages", "hidden_pages", "draft_pages"):
-            for content in getattr(generator, attribute, []) or []:
-                source = os.path.abspath(content.source_path)
-                self.sources.setdefault(source, set()).add(content.save_as)
-                if attribute == "articles":
-                    wrappers = [getattr(content, "category", None), *(getattr(content, "tags", None) or [])]
-                    self.listed_in.setdefault(source, set()).update(
-                        w.save_as for w in wrappers if w is not None and w.save_as)
-
-    def skipped(self, page: str) -> bool:
-        """During an incremental build: the page of an unchanged article or page, or a
-        topic or tag page that neither lists nor listed an edited article."""
-        if page in self.skip:
-            return True
-        if not self.skip:
-            return False
-        every_listing = set().union(*self.listed_in.values(), *self.previously_listed_in.values())
-        if page not in every_listing:
-            return False
-        return not any(page in self.listed_in.get(source, ())
-                       or page in self.previously_listed_in.get(source, ())
-                       for source in self.changed_sources)
-
-    # -- building --
+    @property
+    def written(self) -> dict[str, int]:
+        """Page (relative to the output) -> the build that last wrote it."""
+        return self.session.written
 
     def plan(self, changed: set[str] | None) -> tuple[set[str], bool]:
-        """What the next build may skip: the pages of articles and pages that did not
-        change (only when nothing but known Markdown sources changed), and whether the
-        content cache still holds (not after an edit to the bibliography, a plugin or
-        the settings, which change how articles read; templates only change writing)."""
-        if changed is None:
-            return set(), False  # first build: the cache may be from another session
-        if self.sources and all(path.endswith(CONTENT_SUFFIXES) and path in self.sources for path in changed):
-            return {page for source, pages in self.sources.items() if source not in changed
-                    for page in pages}, True
-        theme = os.path.join(ROOT, "theme") + os.sep
-        return set(), all(path.startswith(theme) for path in changed)
+        """What the next build may skip, and whether the content cache still holds."""
+        return plan(self.session.sources, changed, os.path.join(ROOT, "theme"))
 
     def build(self, changed: set[str] | None = None) -> bool:
         self.handler.errors = self.handler.warnings = 0
         started = time.perf_counter()
-        self.skip, keep_cache = self.plan(changed)
-        incremental = bool(self.skip)
+        theme = os.path.join(ROOT, "theme")
+        incremental, keep_cache = self.session.start(self.generation + 1, changed, theme)
         if not keep_cache:
             shutil.rmtree(self.output + ".cache", ignore_errors=True)
-        self.changed_sources = set(changed or ())
-        self.previously_listed_in, self.listed_in = self.listed_in, {}
-        self.sources = {}
         settings = read_settings(
             os.path.join(ROOT, "pelicanconf.py"),
             override={
@@ -166,20 +113,22 @@ class Builder:
                 "SEARCH_INDEX_ON_RELOAD": not incremental,
             },
         )
+        # The session is a plugin object, not a name: only this server loads it.
+        settings["PLUGINS"] = [*settings["PLUGINS"], self.session]
         try:
             try:
                 Pelican(settings).run()
             except (EOFError, pickle.UnpicklingError):
                 # A cache file cut short (e.g. by Ctrl-C during a save): drop it, build afresh.
                 shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
-                self.skip, incremental = set(), False
-                self.sources, self.listed_in = {}, {}
+                self.session.write_everything()
+                incremental = False
                 Pelican(settings).run()
         except Exception as exc:  # keep serving; one line, no traceback
             self.handler.errors += 1
             print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         finally:
-            self.skip = set()
+            self.session.skip = set()
         ok = not self.handler.errors
         kind = "incremental, " if incremental else ""
         print(

@@ -1,0 +1,114 @@
+"""devreload plugin: the Pelican half of ``make devserver`` (tools/devserver.py).
+
+Why a plugin: swapping the writer and listening to the generators are Pelican
+signals, so they live with the other receivers; the tool keeps the watch loop
+and the server. The devserver passes one ``DevReload`` object in ``PLUGINS``
+(Pelican calls its ``register()``); it is never loaded by name, so a normal
+build never sees it.
+
+An edit to existing articles or pages is an *incremental* rebuild: every page
+is regenerated in memory, but only the edited articles' own pages and the pages
+that list articles are written (``plan``, ``skipped``: pure functions). The
+writer records which build last wrote each page (``written``), which the
+devserver tells the open page.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+from pelican.writers import Writer
+
+CONTENT_SUFFIXES = (".md", ".markdown")
+CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
+                 "pages", "hidden_pages", "draft_pages")
+
+
+def plan(sources: dict[str, set[str]], changed: set[str] | None, theme: str) -> tuple[set[str], bool]:
+    """``(pages the next build may skip, whether the content cache still holds)``.
+
+    Skip the pages of articles and pages that did not change, only when nothing but
+    known Markdown sources changed. The cache holds unless the bibliography, a
+    plugin or the settings changed (they change how articles read; templates under
+    ``theme`` only change writing). ``changed`` is None for the first build."""
+    if changed is None:
+        return set(), False  # first build: the cache may be from another session
+    if sources and all(path.endswith(CONTENT_SUFFIXES) and path in sources for path in changed):
+        return {page for source, pages in sources.items() if source not in changed for page in pages}, True
+    prefix = theme.rstrip(os.sep) + os.sep
+    return set(), all(path.startswith(prefix) for path in changed)
+
+
+def skipped(page: str, skip: set[str], listed_in: dict[str, set[str]],
+            previously_listed_in: dict[str, set[str]], changed_sources: set[str]) -> bool:
+    """During an incremental build: the page of an unchanged article or page, or a
+    topic or tag page that neither lists nor listed an edited article."""
+    if page in skip:
+        return True
+    if not skip:
+        return False
+    every_listing = set().union(*listed_in.values(), *previously_listed_in.values())
+    if page not in every_listing:
+        return False
+    return not any(page in listed_in.get(source, ()) or page in previously_listed_in.get(source, ())
+                   for source in changed_sources)
+
+
+class DevReload:
+    """One devserver session: which pages each source writes, and which build wrote each page."""
+
+    def __init__(self):
+        self.generation = 0  # the build now running
+        self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
+        self.listed_in: dict[str, set[str]] = {}  # article source -> its topic and tag pages
+        self.previously_listed_in: dict[str, set[str]] = {}
+        self.changed_sources: set[str] = set()
+        self.written: dict[str, int] = {}  # page (relative to output) -> build that last wrote it
+        self.skip: set[str] = set()
+
+    def register(self) -> None:
+        # Bound methods: blinker keeps weak references, the devserver keeps this object.
+        signals.get_writer.connect(self.writer_class)
+        signals.article_generator_finalized.connect(self.record_sources)
+        signals.page_generator_finalized.connect(self.record_sources)
+
+    def start(self, generation: int, changed: set[str] | None, theme: str) -> tuple[bool, bool]:
+        """Prepare build ``generation``; returns ``(incremental, keep_cache)``."""
+        self.generation = generation
+        self.skip, keep_cache = plan(self.sources, changed, theme)
+        self.changed_sources = set(changed or ())
+        self.previously_listed_in, self.listed_in = self.listed_in, {}
+        self.sources = {}
+        return bool(self.skip), keep_cache
+
+    def write_everything(self) -> None:
+        """Forget the plan (a retry after a broken cache writes every page)."""
+        self.skip, self.sources, self.listed_in = set(), {}, {}
+
+    def skipped(self, page: str) -> bool:
+        return skipped(page, self.skip, self.listed_in, self.previously_listed_in, self.changed_sources)
+
+    # -- receivers --
+
+    def writer_class(self, _pelican):
+        session = self
+
+        class SelectiveWriter(Writer):
+            def write_file(self, name, *args, **kwargs):
+                if session.skipped(name):
+                    return None
+                session.written[name] = session.generation
+                return super().write_file(name, *args, **kwargs)
+
+        return SelectiveWriter
+
+    def record_sources(self, generator) -> None:
+        for attribute in CONTENT_LISTS:
+            for content in getattr(generator, attribute, []) or []:
+                source = os.path.abspath(content.source_path)
+                self.sources.setdefault(source, set()).add(content.save_as)
+                if attribute == "articles":
+                    wrappers = [getattr(content, "category", None), *(getattr(content, "tags", None) or [])]
+                    self.listed_in.setdefault(source, set()).update(
+                        w.save_as for w in wrappers if w is not None and w.save_as)

@@ -1,14 +1,20 @@
 """Build the site with Pelican: every author mistake as one line, and an atomic
 output swap, so a failed build never touches what was already built.
 
-Usage: the same arguments as ``pelican`` (``-s``, ``-o``, ``-e``, ``--fatal``...).
+Usage: ``python -m tools.build`` with the same arguments as ``pelican`` (``-s``,
+``-o``, ``-e``, ``--fatal``...).
 
-Why not plain ``pelican --fatal errors``? Pelican stops at the first error and
-then prints a traceback, and a file its reader cannot process is reported as
-``Could not process x.md`` with the reason dropped. Here every mistake in every
-file is printed as ``path:line: error: message`` (or ``path: error: ...``
-where no line applies), the build goes on to find the rest, and the exit
-status is 1 if any error (or, with ``--fatal warnings``, any warning) was seen.
+Why not plain ``pelican --fatal errors``? Pelican stops at the first error (then
+prints a traceback) and may publish into the live output folder. Here the build
+goes on to find every mistake, the exit status is 1 if any error (or, with
+``--fatal warnings``, any warning) was seen, and ``output/`` is only replaced by
+a build without them.
+
+The plugins report author mistakes through ``faq_citations.errors.report``;
+this wrapper prints those records as they are and counts them by the fields
+they carry (``is_author_record``), never by their text. Pelican's own record
+about a file a plugin has already reported (``Could not process x.md``,
+``Skipping x.md``) is recognised by its file argument and left out.
 """
 
 from __future__ import annotations
@@ -25,42 +31,9 @@ from pelican import get_instance, parse_arguments
 from pelican.plugins.faq_citations.errors import is_author_record
 from pelican.settings import read_settings
 
-from plugins.editorial.frontmatter import header_fields
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PREFIXED = re.compile(r"^\S+?(:\d+)?: (error|warning): ")
-
-
-def describe_failure(path: str, exc: BaseException | None) -> str:
-    """One line for a file Pelican's reader could not process."""
-    if exc is None:
-        return f"{path}: error: could not be read"
-    line = getattr(exc, "line", None) or getattr(exc, "lineno", None)
-    if isinstance(exc, UnicodeDecodeError):
-        try:
-            with open(path, "rb") as handle:
-                line = handle.read()[: exc.start].count(b"\n") + 1
-        except OSError:
-            line = None
-        message = (
-            f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-            "save it with UTF-8 encoding"
-        )
-    elif isinstance(exc, PermissionError):
-        message = "cannot read the file: permission denied"
-    elif isinstance(exc, OSError):
-        message = f"cannot read the file: {exc.strerror or exc}"
-    elif isinstance(exc, ValueError) and not line:
-        text = str(exc)
-        quoted = re.search(r"'([^']+)'", text)
-        line = next((number for number, value in header_fields(path).values()
-                     if quoted and quoted[1] in value), None)
-        message = f"{text} (dates are YYYY-MM-DD)" if "date" in text.lower() else text
-    else:
-        message = str(exc) or exc.__class__.__name__
-    where = f"{path}:{line}" if line else path
-    return f"{where}: error: {message}"
 
 
 class OneLineHandler(logging.Handler):
@@ -100,14 +73,8 @@ class OneLineHandler(logging.Handler):
         return os.path.relpath(os.path.join(self.content_path, str(value)))
 
     def format_line(self, record: logging.LogRecord) -> str:
-        # Pelican's own failures (not a plugin's): a file its reader could not read.
-        if record.msg == "Could not process %s" and record.args:
-            return describe_failure(self._content_file(record.args[0]), sys.exc_info()[1])
+        """Any other record (not an author mistake): ``level: message`` on one line."""
         message = record.getMessage()
-        skipped = re.match(r"Skipping (\S+): could not find information about '(\w+)'", message)
-        if skipped:
-            path = os.path.relpath(os.path.join(self.content_path, skipped[1]))
-            return f"{path}:1: error: missing {skipped[2].capitalize()!r} in the front matter"
         message = " — ".join(part.strip() for part in message.splitlines() if part.strip())
         if PREFIXED.match(message):
             return message

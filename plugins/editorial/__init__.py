@@ -7,6 +7,8 @@ Why it exists:
   be checked again (the rule, pure, shared with tools/content_report.py).
 * ``titles.py``: a title reaches the page literally.
 * ``images.py``: images load lazily and never shift the layout.
+* ``reading.py``: a file the reader cannot read (not UTF-8, a bad date,
+  unreadable) is reported with its file and line, not just "Could not process".
 * ``toc.py``: each article's ``h2`` sections become ``toc_items`` once every
   other plugin has added its sections.
 
@@ -25,6 +27,7 @@ from pelican.plugins.faq_citations.errors import report
 
 from .frontmatter import header_fields
 from .images import check_images
+from .reading import add_reader
 from .review import add_months, parse_iso_date, review_dates
 from .titles import keep_title_as_text
 from .toc import sections
@@ -48,6 +51,9 @@ def check_review_dates(content, fields) -> None:
     settings = content.settings
     meta = content.metadata
     path = content.source_path
+    if not str(meta.get("title", "")).strip():
+        # Pelican then skips the file ("Skipping x: could not find information about 'title'").
+        report("missing 'Title' in the front matter; add a line 'Title: ...' at the top", path=path, line=1)
     if isinstance(content, Article):
         for field in REQUIRED_ARTICLE_FIELDS:
             if not str(meta.get(field, "")).strip():
@@ -86,6 +92,7 @@ def add_tables_of_contents(generator) -> None:
 
 
 def register():
+    signals.readers_init.connect(add_reader)
     signals.content_object_init.connect(on_content_init)
     signals.article_generator_finalized.connect(add_tables_of_contents)
     signals.page_generator_finalized.connect(add_tables_of_contents)

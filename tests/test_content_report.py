@@ -40,9 +40,17 @@ A receiving site.
 """
 
 
+BIBLIOGRAPHY = """\
+@article{krystal2019, title = {A review}, author = {Krystal, John}, journal = {J}, year = {2019}}
+@article{feder2021, title = {A trial}, author = {Feder, Adriana}, journal = {J}, year = {2021}}
+"""
+
+
 def run(tmp_path, last_reviewed, *options):
     (tmp_path / "articles").mkdir(exist_ok=True)
     (tmp_path / "pages").mkdir(exist_ok=True)
+    (tmp_path / "bibliography").mkdir(exist_ok=True)
+    (tmp_path / "bibliography" / "refs.bib").write_text(BIBLIOGRAPHY, encoding="utf-8")
     article = ARTICLE.format(last_reviewed=last_reviewed)
     (tmp_path / "articles" / "test.md").write_text(article, encoding="utf-8")
     (tmp_path / "pages" / "glossary.md").write_text(GLOSSARY, encoding="utf-8")
@@ -73,3 +81,16 @@ def test_real_content_report_runs(tmp_path):
     result = subprocess.run([sys.executable, *REPORT], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Median body grade" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_an_unknown_citation_key_is_one_line_and_fails_the_report(tmp_path):
+    """The report converts with the plugin's own extension, so it sees the plugin's mistakes."""
+    run(tmp_path, "2025-03-01")
+    (tmp_path / "bibliography" / "refs.bib").write_text(BIBLIOGRAPHY.split("\n")[0] + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, *REPORT, "--content", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.endswith(
+        "articles/test.md:9: error: unknown citation key 'feder2021'; add it to the bibliography"
+    )

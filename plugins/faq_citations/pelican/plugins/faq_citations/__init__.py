@@ -1,17 +1,20 @@
 """faq_citations: Pandoc-style citations, FAQ blocks, reference lists and
 site-wide FAQ and sources pages, for Python-Markdown and Pelican.
 
-* Python-Markdown: ``markdown.Markdown(extensions=[faq_citations.makeExtension()])``
-  (no Pelican needed; see ``extension.py``).
-* Pelican: ``PLUGINS = ["faq_citations", ...]`` (see ``pelican_glue.py``; only
-  that module imports Pelican).
+* Python-Markdown: ``markdown.Markdown(extensions=["faq_citations"])`` (the
+  ``markdown.extensions`` entry point) or ``extensions=[makeExtension(...)]``;
+  no Pelican needed (see ``extension.py``).
+* Pelican: found on its own when the site has no ``PLUGINS`` setting; otherwise
+  ``PLUGINS = ["pelican.plugins.faq_citations", ...]`` (see ``pelican_glue.py``;
+  only that module imports Pelican).
 """
 
 from .bibliography import Bibliography, load_bibliography
-from .errors import BibliographyError, FaqCitationsConfigError, FaqCitationsError
+from .errors import AuthorError, BibliographyError, FaqCitationsConfigError, FaqCitationsError, report
 from .extension import FaqCitationsExtension, makeExtension
 
 __all__ = [
+    "AuthorError",
     "Bibliography",
     "BibliographyError",
     "FaqCitationsConfigError",
@@ -20,6 +23,7 @@ __all__ = [
     "load_bibliography",
     "makeExtension",
     "register",
+    "report",
 ]
 
 

@@ -111,7 +111,12 @@ def _walk_cites(node, found):
         if node.get("t") == "Cite":
             found.append(
                 tuple(
-                    (c["citationId"], MODES[c["citationMode"]["t"]], canon(c["citationPrefix"]), canon(c["citationSuffix"]))
+                    (
+                        c["citationId"],
+                        MODES[c["citationMode"]["t"]],
+                        canon(c["citationPrefix"]),
+                        canon(c["citationSuffix"]),
+                    )
                     for c in node["c"][0]
                 )
             )
@@ -174,7 +179,7 @@ def our_cites(texts: list[str]) -> list[Ours]:
     fragments = [f for groups in raw for g in groups for i in g.items for f in (i.prefix, i.suffix)]
     canon_iter = iter(canon_markdown(fragments))
     result = []
-    for groups, group_lines in zip(raw, lines):
+    for groups, group_lines in zip(raw, lines, strict=True):
         structured = []
         leaks = []
         for g in groups:
@@ -182,7 +187,72 @@ def our_cites(texts: list[str]) -> list[Ours]:
             for i in g.items:
                 prefix, suffix = next(canon_iter), next(canon_iter)
                 items.append((i.key, i.mode, prefix, suffix))
-                leaks += [f"{i.key}: {leak!r}" for leak in LEAKS for part in (i.prefix, i.suffix, i.key) if leak in part]
+                leaks += [
+                    f"{i.key}: {leak!r}"
+                    for leak in LEAKS
+                    for part in (i.prefix, i.suffix, i.key)
+                    if leak in part
+                ]
             structured.append(tuple(items))
         result.append(Ours(structured, group_lines, leaks))
+    return result
+
+
+LOCATOR_TYPES = (
+    "book chapter column figure folio issue line note opus page paragraph part section sub-verbo verse volume"
+).split()
+
+
+def _probe_style() -> str:
+    """A CSL style whose citations print ``⟦title¦label¦locator⟧`` (title = key)."""
+    tags = ["if"] + ["else-if"] * (len(LOCATOR_TYPES) - 1)
+    branches = "".join(
+        f'<{tag} locator="{t}"><text value="{t}"/></{tag}>' for tag, t in zip(tags, LOCATOR_TYPES, strict=1)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+        "<info><title>locator probe</title><id>probe</id><updated>2026-01-01T00:00:00+00:00</updated></info>"
+        '<citation><layout delimiter="">'
+        '<group><text value="⟦"/><text variable="title"/><text value="¦"/>'
+        f"<choose>{branches}</choose>"
+        '<text value="¦"/><text variable="locator"/><text value="⟧"/></group>'
+        "</layout></citation>"
+        '<bibliography><layout><text variable="title"/></layout></bibliography></style>'
+    )
+
+
+def pandoc_locators(texts: list[str], keys: set[str], workdir: Path) -> list[list[tuple]]:
+    """For each snippet, (key, label, locator) per cited item as pandoc's citeproc
+    splits the suffix (one pandoc --citeproc call)."""
+    import re
+
+    style = workdir / "probe.csl"
+    style.write_text(_probe_style(), encoding="utf-8")
+    refs = workdir / "probe.json"
+    refs.write_text(
+        json.dumps([{"id": k, "type": "book", "title": f"K{n}K"} for n, k in enumerate(sorted(keys))]),
+        encoding="utf-8",
+    )
+    names = {f"K{n}K": k for n, k in enumerate(sorted(keys))}
+    doc = json.loads(
+        run_pandoc(
+            _joined(texts),
+            "-f",
+            "markdown-example_lists",
+            "-t",
+            "json",
+            "--citeproc",
+            f"--csl={style}",
+            f"--bibliography={refs}",
+            "-M",
+            "suppress-bibliography=true",
+        )
+    )
+    result: list[list[tuple]] = [[] for _ in texts]
+    for n, blocks in _split(doc).items():
+        flat = [b2 for b in blocks for b2 in (b["c"][2] if b["t"] == "Figure" else [b])]
+        text = canon([i for b in flat if b["t"] in ("Para", "Plain") for i in b["c"]])
+        for title, label, loc in re.findall(r"⟦(K\d+K)¦([^¦]*)¦([^⟧]*)⟧", text):
+            result[n].append((names[title], label or None, loc or None))
     return result

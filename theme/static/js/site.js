@@ -42,7 +42,7 @@
   // Wide screens show the table of contents open beside the text.
   var wide = window.matchMedia("(min-width: 68.75em)");
   function openToc() {
-    document.querySelectorAll(".toc__details").forEach(function (details) {
+    document.querySelectorAll(".toc__details, [data-open-wide]").forEach(function (details) {
       if (wide.matches) details.open = true;
     });
   }

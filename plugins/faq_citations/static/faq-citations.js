@@ -74,6 +74,7 @@
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
     opener = link;
+    link.parentNode.classList.add("is-dismissed"); // no hover/focus preview under the sheet
     popover.showPopover();
     place(link);
     popover.querySelector(".cite-popover__close").focus({ preventScroll: true });

@@ -74,10 +74,17 @@
   window.addEventListener("hashchange", openLinkedQuestion);
 
   // Citation previews for touch and click: loaded only on pages with citations,
-  // after this script, so the first render waits for neither.
-  if (script && document.querySelector("sup.cite")) {
+  // after the page has loaded, so the first render waits for neither.
+  function loadPreviews() {
     var previews = document.createElement("script");
     previews.src = new URL("../faq-citations.js", script.src).href;
     document.head.appendChild(previews);
+  }
+  function afterFirstPaint() {  // two frames: the first has been painted
+    requestAnimationFrame(function () { requestAnimationFrame(loadPreviews); });
+  }
+  if (script && document.querySelector("sup.cite")) {
+    if (document.readyState === "complete") afterFirstPaint();
+    else window.addEventListener("load", afterFirstPaint, { once: true });
   }
 })();

@@ -80,11 +80,15 @@
     previews.src = new URL("../faq-citations.js", script.src).href;
     document.head.appendChild(previews);
   }
-  function afterFirstPaint() {  // two frames: the first has been painted
-    requestAnimationFrame(function () { requestAnimationFrame(loadPreviews); });
+  function afterFirstPaint(then) {  // once the text is on screen
+    var done = false;
+    function once() { if (!done) { done = true; then(); } }
+    try {
+      new PerformanceObserver(function (list, observer) {
+        if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); once(); }
+      }).observe({ type: "paint", buffered: true });
+    } catch (error) { /* no paint timing: fall back to the timer */ }
+    setTimeout(once, 1500);
   }
-  if (script && document.querySelector("sup.cite")) {
-    if (document.readyState === "complete") afterFirstPaint();
-    else window.addEventListener("load", afterFirstPaint, { once: true });
-  }
+  if (script && document.querySelector("sup.cite")) afterFirstPaint(loadPreviews);
 })();

@@ -59,7 +59,8 @@ def test_compact_crisis_help_shows_988_and_the_veterans_line_and_opens_the_full_
     aside = html.select_one("aside.crisis--compact[aria-labelledby=crisis-top]")
     line = aside.select_one(".crisis__line").get_text(" ", strip=True)
     assert "988" in line and "press 1" in line and "838255" in line
-    assert aside.select_one('.crisis__line a[href="tel:988"]') and aside.select_one('.crisis__line a[href="sms:838255"]')
+    assert aside.select_one('.crisis__line a[href="tel:988"]')
+    assert aside.select_one('.crisis__line a[href="sms:838255"]')
     full = aside.select_one("details > summary + ul.crisis__list")
     assert full and "HOME to 741741" in full.get_text() and full.select_one('a[href="tel:911"]')
     assert aside.select_one('details a[href="/get-help-now/"]') and html.select_one("#crisis-top")

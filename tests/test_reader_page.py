@@ -245,7 +245,8 @@ def test_citation_links_and_back_links_are_at_least_24_px(open_page, server, sit
     options = PHONE if width == 390 else {"viewport": {"width": width, "height": 900}}
     page = open_page(**options)
     small = []
-    for path in ("/what-is-ptsd/", "/what-the-research-shows/", "/side-effects-and-risks/", "/how-ptsd-is-treated/"):
+    for path in ("/what-is-ptsd/", "/what-the-research-shows/", "/side-effects-and-risks/",
+                 "/how-ptsd-is-treated/"):
         page.goto(server + path)
         sizes = page.evaluate("""() => [...document.querySelectorAll(
                 'sup.cite a, .references__back a')].filter(a => a.checkVisibility())
@@ -281,13 +282,15 @@ def test_desktop_has_a_sticky_contents_beside_the_text_and_references_in_the_mar
     }""")
     assert layout["open"] and layout["tocRight"] <= layout["proseLeft"], layout
     page.screenshot(path=str(shots() / "research-1280.png"))
-    notes = page.evaluate("""() => [...document.querySelectorAll('.prose > p .cite__item, .prose > ul .cite__item')]
+    notes = page.evaluate("""() => [...document.querySelectorAll(
+            '.prose > p .cite__item, .prose > ul .cite__item')]
         .filter(item => item.querySelector('a').id.endsWith('-1'))  // a reference's first citation
         .map(item => { const a = item.querySelector('a').getBoundingClientRect();
                        const n = item.querySelector('.cite__preview');
                        const r = n.getBoundingClientRect();
-                       return {id: n.id, visible: n.checkVisibility(), left: r.left, top: r.top, citeTop: a.top,
-                               proseRight: document.querySelector('.prose').getBoundingClientRect().right}; })""")
+                       const prose = document.querySelector('.prose').getBoundingClientRect();
+                       return {id: n.id, visible: n.checkVisibility(), left: r.left, top: r.top,
+                               citeTop: a.top, proseRight: prose.right}; })""")
     assert len(notes) > 3
     for note in notes:
         assert note["visible"] and note["left"] >= note["proseRight"], note
@@ -323,7 +326,8 @@ def test_tables_never_clip(open_page, server, site, width):
             for (const table of document.querySelectorAll('.prose table')) {
                 const r = table.getBoundingClientRect();
                 if (r.right > vw + 1 || table.scrollWidth > table.clientWidth + 1)
-                    out.push(`${path}: table ${r.width}px, scrolls ${table.scrollWidth} > ${table.clientWidth}`);
+                    out.push(`${path}: table ${r.width}px, scrolls `
+                             + `${table.scrollWidth} > ${table.clientWidth}`);
                 const reflowed = table.hasAttribute('data-reflow') && table.querySelector('thead')
                     && table.querySelector('thead').getBoundingClientRect().height <= 1;
                 for (const cell of table.querySelectorAll(reflowed ? 'tbody td, tbody th' : 'td, th')) {
@@ -436,7 +440,8 @@ def test_share_uses_the_web_share_api_where_there_is_one(open_page, server):
 def test_a_search_result_opens_the_matching_section(page, server):
     page.goto(server + "/search/?q=dissociation")
     page.wait_for_selector("[data-search-results] li a")
-    hrefs = page.eval_on_selector_all("[data-search-results] li a", "as => as.map(a => a.getAttribute('href'))")
+    hrefs = page.eval_on_selector_all("[data-search-results] li a",
+                                      "as => as.map(a => a.getAttribute('href'))")
     with_section = [h for h in hrefs if "#" in h]
     assert with_section, hrefs
     href = with_section[0]
@@ -448,5 +453,6 @@ def test_a_search_result_opens_the_matching_section(page, server):
     assert 0 <= heading.bounding_box()["y"] < 200
     assert "dissociat" in heading.evaluate(
         "h => { let t = h.textContent, e = h.nextElementSibling;"
-        " while (e && !/^H[1-6]$/.test(e.tagName)) { t += e.textContent; e = e.nextElementSibling; } return t; }"
+        " while (e && !/^H[1-6]$/.test(e.tagName)) {"
+        " t += e.textContent; e = e.nextElementSibling; } return t; }"
     ).lower()

@@ -119,7 +119,8 @@ def csp_problems(policy: str) -> list[str]:
         ("script-src 'self'", "no default-src"),
         ("default-src 'self'; object-src 'none'; form-action 'self'", "no base-uri"),
     ],
-    ids=["unsafe-inline", "other-origin", "wildcard", "hash", "style-unsafe-inline", "no-default", "no-base-uri"],
+    ids=["unsafe-inline", "other-origin", "wildcard", "hash", "style-unsafe-inline", "no-default",
+         "no-base-uri"],
 )
 def test_csp_checker_rejects_a_loose_policy(policy, problem):
     assert any(problem in p for p in csp_problems(policy)), csp_problems(policy)

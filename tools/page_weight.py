@@ -171,7 +171,8 @@ def measure(page, base_url: str, site: Path, path: str, is_article: bool) -> Pag
     html = document.read_text(encoding="utf-8")
     weight.blocking = render_blocking(html)
     inline = "".join(style.get_text() for style in BeautifulSoup(html, "lxml").select("style"))
-    weight.inline_css_gz = len(gzip.compress(inline.encode("utf-8"), compresslevel=9, mtime=0)) if inline else 0
+    if inline:
+        weight.inline_css_gz = len(gzip.compress(inline.encode("utf-8"), compresslevel=9, mtime=0))
     weight.font_faces += inline.count("@font-face")
     return weight
 

@@ -440,7 +440,12 @@ class FaqCitationsTreeprocessor(Treeprocessor):
                 preview = etree.SubElement(
                     item,
                     "span",
-                    {"class": "cite__preview", "id": f"{cite_id}-preview", "data-number": str(number), "hidden": "hidden"},
+                    {
+                        "class": "cite__preview",
+                        "id": f"{cite_id}-preview",
+                        "data-number": str(number),
+                        "hidden": "hidden",
+                    },
                 )
                 preview.text = self.md.htmlStash.store(ext.bibliography.format(key).preview)
                 previous = item

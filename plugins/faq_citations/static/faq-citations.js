@@ -1,12 +1,5 @@
-/* faq_citations: citation previews for every input, as progressive enhancement.
-   Without this file a citation is a plain link to its reference (it still works).
-   - tap or click on a citation: the full reference opens in place in a popover
-     (bottom sheet on phones) with its DOI/PubMed links, "Go to reference list"
-     and a close button; Escape, the button and a tap outside close it, and
-     focus returns to the citation;
-   - hover and keyboard focus keep the CSS preview; Escape hides it without
-     moving focus (WCAG 2.2 SC 1.4.13);
-   - following a back-link does not pop the preview up over the text. */
+/* faq_citations previews: tap/click opens the reference in place; Escape hides
+   hover/focus previews (WCAG 2.2 SC 1.4.13). Without this file a citation is a link. */
 (function () {
   "use strict";
   var cites = document.querySelectorAll("sup.cite .cite__item > a[href^='#']");
@@ -74,7 +67,7 @@
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
     opener = link;
-    link.parentNode.classList.add("is-dismissed"); // no hover/focus preview under the sheet
+    link.parentNode.classList.add("is-dismissed");
     popover.showPopover();
     place(link);
     popover.querySelector(".cite-popover__close").focus({ preventScroll: true });
@@ -100,7 +93,7 @@
     document.querySelectorAll(".cite__item:hover").forEach(function (hovered) { hovered.classList.add("is-dismissed"); });
   });
 
-  /* A back-link lands on the citation: show no preview until the reader asks. */
+  // after a back-link: no preview until the reader asks
   function quietTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && document.getElementById(id);

@@ -16,8 +16,7 @@
     });
   });
 
-  // "Share this page" near the top: the system share sheet where there is one
-  // (phones), otherwise copy the link. No third-party script.
+  // Share: the system share sheet (phones), else copy the link.
   document.querySelectorAll("button[data-share-url]").forEach(function (button) {
     var status = button.nextElementSibling;
     var canShare = typeof navigator.share === "function";
@@ -49,8 +48,7 @@
   openToc();
   wide.addEventListener("change", openToc);
 
-  // Narrow screens reflow wide tables into one card per row (site.css); each
-  // cell is labelled with its column heading so the card still reads.
+  // Narrow screens: a table row becomes a card, each cell labelled (site.css).
   document.querySelectorAll(".prose table").forEach(function (table) {
     var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
@@ -73,8 +71,7 @@
   openLinkedQuestion();
   window.addEventListener("hashchange", openLinkedQuestion);
 
-  // Citation previews for touch and click: loaded only on pages with citations,
-  // after the page has loaded, so the first render waits for neither.
+  // Citation previews: only with citations, after the first contentful paint.
   function loadPreviews() {
     var previews = document.createElement("script");
     previews.src = new URL("../faq-citations.js", script.src).href;
@@ -87,7 +84,7 @@
       new PerformanceObserver(function (list, observer) {
         if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); once(); }
       }).observe({ type: "paint", buffered: true });
-    } catch (error) { /* no paint timing: fall back to the timer */ }
+    } catch (error) { /* no paint timing: the timer */ }
     setTimeout(once, 1500);
   }
   if (script && document.querySelector("sup.cite")) afterFirstPaint(loadPreviews);

@@ -21,6 +21,12 @@ ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 THEME = "theme"
+# The citation plugin's preview script and stylesheet ship beside the theme's own
+# files (theme/faq-citations.js); base.html inlines both stylesheets with a CSP hash.
+THEME_STATIC_PATHS = ["static", "../plugins/faq_citations/pelican/plugins/faq_citations/static"]
+from theme.assets import inline_styles  # noqa: E402
+
+JINJA_GLOBALS = {"inline_styles": inline_styles}
 
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"

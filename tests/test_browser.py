@@ -148,6 +148,12 @@ def test_following_a_citation_and_its_back_link_moves_focus_there_and_back(page,
         target = citation.get_attribute("href")[1:]
         citation.focus()
         page.keyboard.press("Enter")
+        # With script, Enter opens the preview in place; its "Go to reference list"
+        # link follows the citation (tests/test_reader_page.py covers the preview).
+        more = page.locator(".cite-popover:popover-open .cite-popover__more a")
+        more.wait_for(timeout=2000)
+        more.focus()
+        page.keyboard.press("Enter")
         page.wait_for_function("id => location.hash === '#' + id", arg=target)
         reached = page.evaluate(
             """id => {
@@ -211,7 +217,9 @@ PREVIEWS_SHOWN = """(citation, snippet) => {
 }"""
 
 
-def test_reference_preview_shows_on_keyboard_focus(page, server, site):
+def test_reference_preview_shows_on_keyboard_focus(open_page, server, site):
+    # Below the desktop width: there the references already sit in the margin.
+    page = open_page(viewport={"width": 800, "height": 900})
     path = _citation_pages(site)[0]
     page.goto(server + path)
     first = page.locator(CITATION).first

@@ -46,9 +46,25 @@ def test_crisis_help():
     text = html.get_text(" ", strip=True)
     for phrase in ("988", "press 1", "838255", "HOME to 741741", "911"):
         assert phrase in text
-    assert html.select_one('aside a[href="tel:988"]') and html.select_one('a[href="sms:838255"]')
+    assert html.select_one('a[href="tel:988"]') and html.select_one('a[href="sms:838255"]')
     assert html.select_one('a[href="/get-help-now/"]')
     assert not html.select("dialog, [role=dialog], script")
+
+
+def test_compact_crisis_help_shows_988_and_the_veterans_line_and_opens_the_full_list_without_script():
+    template = environment().from_string(
+        '{% from "components/crisis.html" import crisis_help %}'
+        '{{ crisis_help("/get-help-now/", compact=True, heading_id="crisis-top") }}')
+    html = BeautifulSoup(template.render(), "lxml")
+    aside = html.select_one("aside.crisis--compact[aria-labelledby=crisis-top]")
+    line = aside.select_one(".crisis__line").get_text(" ", strip=True)
+    assert "988" in line and "press 1" in line and "838255" in line
+    assert aside.select_one('.crisis__line a[href="tel:988"]')
+    assert aside.select_one('.crisis__line a[href="sms:838255"]')
+    full = aside.select_one("details > summary + ul.crisis__list")
+    assert full and "HOME to 741741" in full.get_text() and full.select_one('a[href="tel:911"]')
+    assert aside.select_one('details a[href="/get-help-now/"]') and html.select_one("#crisis-top")
+    assert not html.select("script, [hidden]")
 
 
 def test_review_line():

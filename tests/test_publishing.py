@@ -183,7 +183,7 @@ def test_404_page_links_work_from_any_address(published_site):
     links = [value for _, _, value in site_links(document)]
     assert [v for v in links if is_inside_site_but_not_absolute(v)] == []
     assert f"{SITEURL}/" in links  # the way home
-    assert document.find("link", rel="stylesheet")["href"].startswith(SITEURL + "/")
+    assert document.find("script", src=True)["src"].startswith(SITEURL + "/")  # the CSS is inline
 
 
 def test_sitemap_lists_absolute_urls_of_real_pages(published_site):

@@ -36,17 +36,16 @@ def test_every_page_has_one_h1_landmarks_skip_link_crisis_and_disclaimer(site):
         assert doc.select_one('nav[aria-label="Main"]'), where
         crisis = doc.select_one("aside.crisis")
         assert crisis and "988" in crisis.get_text() and "838255" in crisis.get_text(), where
-        assert "not medical advice" in doc.select_one("footer").get_text(), where
+        assert "not medical advice" in doc.select_one("body > footer").get_text(), where
         assert doc.html["lang"] == "en", where
 
 
-def test_every_page_head_has_canonical_description_og_feed_and_website_jsonld(site):
+def test_every_page_head_has_description_og_feed_and_website_jsonld(site):
     for path in html_pages(site):
         doc = soup(path)
         where = path.relative_to(site)
-        assert doc.select_one('link[rel="canonical"]')["href"], where
         assert doc.select_one('meta[name="description"]')["content"].strip(), where
-        for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
+        for prop in ("og:title", "og:description", "og:type", "og:site_name"):
             assert doc.select_one(f'meta[property="{prop}"]')["content"].strip(), (where, prop)
         assert doc.select_one('link[rel="alternate"][type="application/atom+xml"]'), where
         types = [json.loads(s.string)["@type"] for s in doc.select('script[type="application/ld+json"]')]
@@ -166,11 +165,20 @@ def test_sitemap_and_robots_are_written(site):
     assert "<urlset" in sitemap and "/404" not in sitemap
 
 
-def test_no_font_downloads_and_one_stylesheet(site):
+def test_local_builds_have_no_canonical_or_og_url(site):
+    """A relative canonical is no valid canonical: only a publish build (SITEURL set) has
+    one (tests/test_publishing.py checks that it is the page's absolute address)."""
+    for path in html_pages(site):
+        assert not soup(path).select('link[rel="canonical"], meta[property="og:url"]'), path
+
+
+def test_no_font_downloads_and_the_css_is_inline_once(site):
     for path in html_pages(site):
         doc = soup(path)
-        sheets = doc.select('link[rel="stylesheet"]')
-        assert [s["href"] for s in sheets] == ["/theme/css/site.css"], path
-    css = (site / "theme" / "css" / "site.css").read_text()
-    assert "@font-face" not in css and "@import" not in css
-    assert "prefers-color-scheme: dark" in css and "@media print" in css
+        assert not doc.select('link[rel="stylesheet"]'), path
+        styles = doc.select("head > style")
+        assert len(styles) == 1 and not doc.select("body style"), path
+        css = styles[0].get_text()
+        assert "@font-face" not in css and "@import" not in css, path
+        assert "prefers-color-scheme: dark" in css and "@media print" in css, path
+        assert ".cite-popover" in css, f"{path}: the citation plugin's stylesheet is not inlined"

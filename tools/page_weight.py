@@ -8,7 +8,9 @@ are listed but left out of the budget, as the issue's budget says.
 
 Render-blocking requests are read from the HTML: a stylesheet ``<link>``
 without a non-screen ``media``, or a ``<script src>`` without ``defer``,
-``async`` or ``type="module"``.
+``async`` or ``type="module"``. The theme inlines its CSS (one `<style>` with a
+CSP hash), so the first render needs the document alone: the inline CSS counts
+towards the CSS budget (gzipped on its own) and is part of the HTML's bytes.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ CHROMIUM_ARGS = [
 ]
 
 BUDGET = {
-    "total_gz": 20 * 1024,   # HTML + CSS + JS, gzipped
+    "total_gz": 20 * 1024,   # HTML (with its inline CSS) + JS, gzipped (issue 14 asks 15 KB: not met yet)
     "requests": 4,           # images aside
-    "css_gz": 8 * 1024,
+    "css_gz": 8 * 1024,      # inline <style> and any stylesheet, gzipped
     "article_script_gz": 3 * 1024,
-    "render_blocking": 1,    # the stylesheet, nothing else
+    "render_blocking": 0,    # the CSS is inline: nothing blocks the first render
 }
 
 KINDS = {
@@ -91,6 +93,7 @@ class PageWeight:
     missing: list[str] = field(default_factory=list)   # requested, not in the site
     blocking: list[str] = field(default_factory=list)
     font_faces: int = 0
+    inline_css_gz: int = 0         # the page's <style> text, gzipped on its own
 
     def counted(self) -> list[Request]:
         return [r for r in self.requests if r.kind != "image"]
@@ -101,7 +104,7 @@ class PageWeight:
 
     @property
     def css_gz(self) -> int:
-        return sum(r.gz for r in self.requests if r.kind == "css")
+        return self.inline_css_gz + sum(r.gz for r in self.requests if r.kind == "css")
 
     @property
     def script_gz(self) -> int:
@@ -124,8 +127,8 @@ class PageWeight:
             problems.append(f"script {self.script_gz} B > {BUDGET['article_script_gz']} B")
         if self.fonts or self.font_faces:
             problems.append(f"web fonts: {self.fonts or 'an @font-face rule'}")
-        if len(self.blocking) != BUDGET["render_blocking"]:
-            problems.append(f"render-blocking requests {self.blocking} (want one stylesheet)")
+        if len(self.blocking) > BUDGET["render_blocking"]:
+            problems.append(f"render-blocking requests {self.blocking} (want none: inline the CSS)")
         return problems
 
     def row(self) -> str:
@@ -173,7 +176,12 @@ def measure(page, base_url: str, site: Path, path: str, is_article: bool) -> Pag
         if kind == "css":
             weight.font_faces += built.read_text(encoding="utf-8").count("@font-face")
     document = file_for(site, base_url + path)
-    weight.blocking = render_blocking(document.read_text(encoding="utf-8"))
+    html = document.read_text(encoding="utf-8")
+    weight.blocking = render_blocking(html)
+    inline = "".join(style.get_text() for style in BeautifulSoup(html, "lxml").select("style"))
+    if inline:
+        weight.inline_css_gz = len(gzip.compress(inline.encode("utf-8"), compresslevel=9, mtime=0))
+    weight.font_faces += inline.count("@font-face")
     return weight
 
 

@@ -45,15 +45,35 @@
     return p;
   }
 
+  /* The section that matches best: Pagefind's sub-result (one per heading with
+     an id) with the most matching words; its URL carries the heading's anchor. */
+  function bestSection(data) {
+    var best = null;
+    (data.sub_results || []).forEach(function (sub) {
+      if (!sub.url || sub.url.indexOf("#") < 0) return;
+      var hits = (sub.locations || []).length;
+      if (!best || hits > (best.locations || []).length) best = sub;
+    });
+    return best;
+  }
+
   function show(term, results) {
     list.replaceChildren();
     results.forEach(function (data) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = data.url;
-      link.textContent = (data.meta && data.meta.title) || data.url;
+      var section = bestSection(data);
+      var title = (data.meta && data.meta.title) || data.url;
+      link.href = section ? section.url : data.url;
+      link.textContent = title;
       item.appendChild(link);
-      item.appendChild(excerpt(data.excerpt || ""));
+      if (section && section.title && section.title !== title) {
+        var where = document.createElement("p");
+        where.className = "search__section";
+        where.textContent = "Section: " + section.title;
+        item.appendChild(where);
+      }
+      item.appendChild(excerpt((section && section.excerpt) || data.excerpt || ""));
       list.appendChild(item);
     });
     status.textContent = results.length

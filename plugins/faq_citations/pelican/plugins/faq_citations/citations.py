@@ -115,15 +115,31 @@ def fill_citations(md, ext, root, ids) -> None:
             places[key].append(cite_id)
             ids.add(cite_id)
             item = etree.SubElement(sup, "span", {"class": "cite__item"})
+            # The preview is the link's accessible description (read by screen
+            # readers on focus); data-number lets a theme label it in the margin.
             link = etree.SubElement(
                 item,
                 "a",
-                {"href": f"#ref-{key}", "id": cite_id, "aria-label": f"reference {number}"},
+                {
+                    "href": f"#ref-{key}",
+                    "id": cite_id,
+                    "aria-label": f"reference {number}",
+                    "aria-describedby": f"{cite_id}-preview",
+                },
             )
             link.text = str(number)
             if locator:
                 link.tail = f"({locator})"
-            preview = etree.SubElement(item, "span", {"class": "cite__preview", "hidden": "hidden"})
+            preview = etree.SubElement(
+                item,
+                "span",
+                {
+                    "class": "cite__preview",
+                    "id": f"{cite_id}-preview",
+                    "data-number": str(number),
+                    "hidden": "hidden",
+                },
+            )
             preview.text = md.htmlStash.store(ext.bibliography.format(key).preview)
             previous = item
     md.cited_keys = order

@@ -22,11 +22,10 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 THEME = "theme"
 # The citation plugin's preview script and stylesheet ship beside the theme's own
-# files (theme/faq-citations.js); base.html inlines both stylesheets with a CSP hash.
+# files (theme/faq-citations.js); base.html inlines both stylesheets with a CSP hash
+# (plugins/inline_styles).
 THEME_STATIC_PATHS = ["static", "../plugins/faq_citations/pelican/plugins/faq_citations/static"]
-from theme.assets import inline_styles  # noqa: E402
-
-JINJA_GLOBALS = {"inline_styles": inline_styles}
+INLINE_STYLESHEETS = ["static/css/site.css"]
 
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
@@ -103,7 +102,7 @@ MARKDOWN = {
 # faq_citations is an installed package (`make install`: pip install -e plugins/faq_citations);
 # the others are this site's own, loaded from plugins/.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "pelican.plugins.faq_citations", "search", "publish_extras"]
+PLUGINS = ["editorial", "pelican.plugins.faq_citations", "inline_styles", "search", "publish_extras"]
 # faq_citations: "Cite this page" under every article (theme/templates/components/cite_page.html).
 FAQ_CITATIONS_CITE_THIS_PAGE = True
 

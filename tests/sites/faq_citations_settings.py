@@ -16,7 +16,9 @@ globals().update({name: value for name, value in vars(_real).items() if name.isu
 
 PATH = "content"
 THEME = os.path.join(ROOT, "theme")
-PLUGINS = ["pelican.plugins.faq_citations"]
+# inline_styles: our theme inlines its CSS through it (see plugins/inline_styles).
+PLUGINS = ["pelican.plugins.faq_citations", "inline_styles"]
+PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
 SITEURL = "https://example.org"
 FEED_DOMAIN = SITEURL
 CACHE_CONTENT = False

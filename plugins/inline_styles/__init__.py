@@ -4,8 +4,12 @@ Why: a linked stylesheet costs a second round trip before the first render; a
 `<style>` element in the page costs none. The Content-Security-Policy stays strict
 (no 'unsafe-inline'): `style-src` lists the SHA-256 of exactly the text inlined,
 and publish_extras copies each page's meta policy into `_headers`, so the header
-carries the same hash. Pelican calls `inline_styles()` from base.html (a Jinja
-global set in pelicanconf.py); the result is cached while the files are unchanged.
+carries the same hash. base.html calls `inline_styles()`, a Jinja global this
+plugin adds to every generator's environment (a plugin, not an import in
+pelicanconf.py, so plain `pelican` finds it too); the result is cached while the
+files are unchanged. The stylesheets are the faq_citations package's own
+(citations, previews) and then the theme's `INLINE_STYLESHEETS` (paths relative to
+the theme folder).
 """
 
 from __future__ import annotations
@@ -18,12 +22,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-ROOT = Path(__file__).resolve().parent.parent
-# The plugin's own stylesheet first (citations, previews), then the theme's look.
-STYLESHEETS = (
-    ROOT / "plugins" / "faq_citations" / "pelican" / "plugins" / "faq_citations" / "static" / "faq-citations.css",
-    ROOT / "theme" / "static" / "css" / "site.css",
-)
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
@@ -53,7 +51,7 @@ def csp_hash(text: str) -> str:
 _cache: dict[tuple, InlineStyles] = {}
 
 
-def inline_styles(paths: tuple[Path, ...] = STYLESHEETS) -> InlineStyles:
+def inline_styles(paths: tuple[Path, ...]) -> InlineStyles:
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
     if key not in _cache:
         text = "\n".join(minify(p.read_text(encoding="utf-8")) for p in paths)
@@ -62,3 +60,24 @@ def inline_styles(paths: tuple[Path, ...] = STYLESHEETS) -> InlineStyles:
         _cache.clear()
         _cache[key] = InlineStyles(Markup(text), csp_hash(text))
     return _cache[key]
+
+
+def stylesheets(settings) -> tuple[Path, ...]:
+    """The plugin's preview CSS first, then the theme's own stylesheets."""
+    from pelican.plugins import faq_citations
+
+    plugin_css = Path(faq_citations.__file__).parent / "static" / "faq-citations.css"
+    theme = Path(settings["THEME"])
+    own = settings.get("INLINE_STYLESHEETS", ["static/css/site.css"])
+    return (plugin_css, *(theme / name for name in own))
+
+
+def add_global(generator) -> None:
+    paths = stylesheets(generator.settings)
+    generator.env.globals["inline_styles"] = lambda: inline_styles(paths)
+
+
+def register() -> None:
+    from pelican import signals
+
+    signals.generator_init.connect(add_global)

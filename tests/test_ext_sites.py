@@ -82,6 +82,8 @@ def built(request, tmp_path_factory):
     result, output = run_build(name, site)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    # MkDocs sees the citation and reference ids (it checks links to anchors)
+    assert "no such anchor" not in result.stdout + result.stderr
     return name, output
 
 

@@ -21,7 +21,8 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path):
     shutil.copytree(PLUGIN, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     dist = tmp_path / "dist"
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(source)],
+        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel",
+         "--outdir", str(dist), str(source)],
         capture_output=True, text=True, timeout=600,
     )
     assert built.returncode == 0, built.stdout + built.stderr

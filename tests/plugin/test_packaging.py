@@ -31,7 +31,8 @@ def test_wheel_builds_with_modules_templates_and_entry_point(tmp_path):
     assert result.returncode == 0, result.stderr
     wheel = next(tmp_path.glob("faq_citations-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for module in ("__init__", "extension", "bibliography", "csl", "errors", "pelican_glue", "mkdocs_support"):
+    modules = ("__init__", "extension", "bibliography", "csl", "errors", "pelican_glue", "mkdocs_support")
+    for module in modules:
         assert f"faq_citations/{module}.py" in names
     assert {"faq_citations/templates/faq.html", "faq_citations/templates/sources.html"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

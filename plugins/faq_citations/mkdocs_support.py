@@ -29,6 +29,9 @@ Both also construct the extension once per page: a bibliography is parsed once
 per run and shared (re-read when a file changes, as under ``mkdocs serve``), and
 its problems are reported like any other mistake, at the first page.
 
+A page with FAQ blocks also gets its ``FAQPage`` JSON-LD at the end of its content:
+neither tool passes ``md.faq_jsonld`` to its templates.
+
 Outside these tools (plain Python-Markdown) nothing changes: mistakes raise
 ``FaqCitationsError`` / ``BibliographyError`` as before.
 """
@@ -205,9 +208,15 @@ class HostedFaqCitationsExtension(FaqCitationsExtension):
                 host.fail([problem.describe() for problem in self.setup_problems])
             host.prepare(md)
             try:
-                return convert(source)
+                html = convert(source)
             except FaqCitationsError as error:
                 mistake = error
+            else:
+                # Neither tool hands an extension's data to its templates: the page's one
+                # FAQPage JSON-LD goes at the end of its content (valid in <body>).
+                if md.faq_jsonld:
+                    html += f'\n<script type="application/ld+json">{md.faq_jsonld}</script>'
+                return html
             line = mistake.line + line_offset(host.abs_path, source) if mistake.line else None
             host.fail([describe(host.path, line, mistake.message)])
             return None  # not reached: fail() raises

@@ -259,7 +259,7 @@ def served(built):
 
 @pytest.mark.browser
 def test_page_shows_references_and_opens_faq_answers_in_chromium(served, page):
-    name, base = served
+    _name, base = served
     page.goto(base + "/", wait_until="load")
     references = page.locator("section.references li")
     assert references.count() == 5

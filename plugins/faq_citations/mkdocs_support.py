@@ -114,7 +114,7 @@ class _MkDocs:
             md.treeprocessors.deregister(name)
             md.treeprocessors.register(processor, name, 2.5)
 
-    def fail(self, lines: list[str]):
+    def fail(self, lines: list[str], once: bool = False):
         from mkdocs.exceptions import PluginError
 
         raise PluginError("\n".join(lines))
@@ -154,11 +154,13 @@ class _Zensical:
     def prepare(md):
         pass
 
-    def fail(self, lines: list[str]):
+    def fail(self, lines: list[str], once: bool = False):
+        """``once``: lines every page would repeat (a bibliography's problems)."""
         global _hook_installed
         with _LOCK:
-            fresh = [line for line in lines if line not in _printed]
-            _printed.update(fresh)
+            fresh = [line for line in lines if not (once and line in _printed)]
+            if once:
+                _printed.update(fresh)
             if not _hook_installed:
                 sys.excepthook = _zensical_excepthook(sys.excepthook)
                 _hook_installed = True
@@ -205,7 +207,7 @@ class HostedFaqCitationsExtension(FaqCitationsExtension):
                     raise self.setup_problems[0]
                 return convert(source)
             if self.setup_problems:
-                host.fail([problem.describe() for problem in self.setup_problems])
+                host.fail([problem.describe() for problem in self.setup_problems], once=True)
             host.prepare(md)
             try:
                 html = convert(source)

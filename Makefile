@@ -23,11 +23,33 @@ SSH_TARGET_DIR ?= /var/www
 SITE_STAMP := $(VENV)/.site-installed
 TEST_STAMP := $(VENV)/.test-installed
 VENDOR_STAMP := tools/vendor/.fetched
+# MkDocs and Zensical with the plugin, in a virtualenv of their own (requirements-docs.txt
+# says why); tests/test_ext_sites.py builds the sites in tests/ext_sites/ with it.
+DOCS_VENV ?= .venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.docs-installed
+
+# CI (.ci/run sets LOCKED=1) installs the hashed lock files, every download checked
+# against its sha256 (--require-hashes); locally the exact pins with constraints. The
+# lock files are made from those pins by `make lock`. Local plugin folders are installed
+# editable in a pip call of their own (an editable folder has no hash).
+ifeq ($(LOCKED),1)
+SITE_REQUIREMENTS := --require-hashes -r requirements.lock
+TEST_REQUIREMENTS := --require-hashes -r requirements-test.lock
+DOCS_REQUIREMENTS := --require-hashes -r requirements-docs.lock
+else
+SITE_REQUIREMENTS := -r requirements.txt -c constraints.txt
+TEST_REQUIREMENTS := -r requirements-test.txt -c constraints.txt
+DOCS_REQUIREMENTS := -r requirements-docs.txt -c constraints-docs.txt
+endif
+PIP_QUIET := --quiet --disable-pip-version-check
+LOCAL_PLUGINS := -e plugins/faq_citations
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
 PELICANOPTS ?=
 
 .PHONY: help install html clean serve devserver publish rsync_upload \
-	test lint bench newpost vendor
+	test lint bench newpost vendor lock
 
 help:
 	@echo 'make serve             build the site and serve it on http://$(BIND):$(PORT)/'
@@ -38,19 +60,31 @@ help:
 	@echo 'make lint              ruff, template lint, content report'
 	@echo 'make bench             page weight and build-speed benchmarks'
 	@echo 'make newpost TITLE="…" scaffold a new article'
+	@echo 'make lock              regenerate the hashed lock files CI installs from the pins'
 	@echo 'make clean             remove output/'
 	@echo 'make rsync_upload      publish, then rsync to SSH_USER@SSH_HOST:SSH_TARGET_DIR'
 
-$(SITE_STAMP): requirements.txt constraints.txt plugins/faq_citations/pyproject.toml
+$(SITE_STAMP): requirements.txt constraints.txt requirements.lock plugins/faq_citations/pyproject.toml
 	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
-	# Our citation plugin, installed as any other site installs it (editable, so edits apply).
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e plugins/faq_citations
+	$(PYTHON) -m pip install $(PIP_QUIET) $(SITE_REQUIREMENTS)
+	$(PYTHON) -m pip install $(PIP_QUIET) --no-deps $(LOCAL_PLUGINS)
 	@touch $@
 
-$(TEST_STAMP): $(SITE_STAMP) requirements-test.txt
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt
+$(TEST_STAMP): $(SITE_STAMP) requirements-test.txt requirements-test.lock
+	$(PYTHON) -m pip install $(PIP_QUIET) $(TEST_REQUIREMENTS)
 	@touch $@
+
+$(DOCS_STAMP): requirements-docs.txt constraints-docs.txt requirements-docs.lock plugins/faq_citations/pyproject.toml
+	@test -x $(DOCS_VENV)/bin/python || $(PY) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install $(PIP_QUIET) $(DOCS_REQUIREMENTS)
+	$(DOCS_VENV)/bin/python -m pip install $(PIP_QUIET) --no-deps $(LOCAL_PLUGINS)
+	@touch $@
+
+# Regenerate the hashed lock files from the pins (needs the package index).
+lock: $(TEST_STAMP)
+	$(PIP_COMPILE) -c constraints.txt -o requirements.lock requirements.txt
+	$(PIP_COMPILE) -c constraints.txt -o requirements-test.lock requirements.txt requirements-test.txt
+	$(PIP_COMPILE) -c constraints-docs.txt -o requirements-docs.lock requirements-docs.txt
 
 $(VENDOR_STAMP): tools/fetch_vendor.py | $(SITE_STAMP)
 	$(PYTHON) -m tools.fetch_vendor
@@ -79,8 +113,8 @@ rsync_upload: publish
 	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete \
 		"$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
-test: $(TEST_STAMP) $(VENDOR_STAMP)
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+test: $(TEST_STAMP) $(DOCS_STAMP) $(VENDOR_STAMP)
+	DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(PYTHON) -m ruff check plugins tools tests pelicanconf.py publishconf.py

@@ -88,7 +88,8 @@ def test_publish_workflow_tests_then_builds_then_deploys():
     assert jobs["test"]["env"]["REQUIRE_BROWSER"] == "1"
     build_steps = jobs["build"]["steps"]
     configure = next(s for s in build_steps if s.get("uses", "").startswith("actions/configure-pages@"))
-    publish = next(s for s in build_steps if s.get("run") == "make publish")
+    # LOCKED=1: the hashed lock files, installed with --require-hashes (tests/test_pinning.py)
+    publish = next(s for s in build_steps if s.get("run") == "make publish LOCKED=1")
     assert publish["env"]["SITEURL"] == f"${{{{ steps.{configure['id']}.outputs.base_url }}}}"
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert build_steps.index(publish) < build_steps.index(upload)
@@ -131,7 +132,8 @@ def test_actions_are_pinned_and_python_is_cached(name):
             assert step["with"]["python-version"] == "3.11"
             assert step["with"]["cache"] == "pip"
             keyed_on = set(step["with"]["cache-dependency-path"].split())
-            assert keyed_on == {"requirements.txt", "requirements-test.txt", "constraints.txt"}
+            # the files CI installs from (LOCKED=1): a new pin changes the cache key
+            assert keyed_on == {"requirements.lock", "requirements-test.lock", "requirements-docs.lock"}
 
 
 # --- The published site ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "plugins" / "faq_citations"
 MODULES = ("__init__", "extension", "faq", "citations", "source_lines", "errors",
-           "bibliography", "csl", "pelican_glue")
+           "bibliography", "csl", "pelican_glue", "mkdocs_support")
 # Prints where Pelican's own discovery (used when a site has no PLUGINS setting) finds
 # the plugin, and what the Markdown entry point resolves to.
 DISCOVER = (
@@ -54,7 +54,7 @@ def test_wheel_carries_the_namespace_package_templates_and_entry_point(tmp_path)
     found = run(sys.executable, "-c", DISCOVER, env={**os.environ, "PYTHONPATH": str(target)}).stdout
     plugin_file, entry_point, html = found.split("\n", 2)
     assert Path(plugin_file).is_relative_to(target)
-    assert entry_point == "pelican.plugins.faq_citations:FaqCitationsExtension"
+    assert entry_point == "pelican.plugins.faq_citations.mkdocs_support:HostedFaqCitationsExtension"
     assert '<details id="q">' in html
 
 
@@ -64,5 +64,5 @@ def test_the_sites_editable_install_is_discovered_by_pelican():
     found = run(sys.executable, "-c", DISCOVER, cwd="/").stdout
     plugin_file, entry_point, html = found.split("\n", 2)
     assert Path(plugin_file).is_relative_to(PACKAGE / "pelican" / "plugins" / "faq_citations")
-    assert entry_point == "pelican.plugins.faq_citations:FaqCitationsExtension"
+    assert entry_point == "pelican.plugins.faq_citations.mkdocs_support:HostedFaqCitationsExtension"
     assert '<details id="q">' in html

@@ -450,7 +450,7 @@ def test_a_search_result_opens_the_matching_section(page, server):
     page.wait_for_function("id => location.hash === '#' + id", arg=anchor)
     heading = page.locator(f"[id='{anchor}']")
     assert heading.evaluate("h => /^H[1-6]$/.test(h.tagName)")
-    assert 0 <= heading.bounding_box()["y"] < 200
+    assert -1 <= heading.bounding_box()["y"] < 200  # scrolled to the top (sub-pixel rounding allowed)
     assert "dissociat" in heading.evaluate(
         "h => { let t = h.textContent, e = h.nextElementSibling;"
         " while (e && !/^H[1-6]$/.test(e.tagName)) {"

@@ -36,12 +36,11 @@ from dataclasses import asdict, dataclass, field
 import markdown
 import textstat
 from bs4 import BeautifulSoup
-from pelican.plugins.faq_citations import Bibliography, FaqCitationsExtension, load_bibliography
-from pelican.plugins.faq_citations.bibliography import bibliography_files
 from pelican.plugins.faq_citations.errors import AuthorError
 
 from plugins.editorial.frontmatter import header_fields
 from plugins.editorial.review import review_dates
+from tools.site_content import converter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -80,20 +79,9 @@ class ArticleReport:
     missing_terms: list[str] = field(default_factory=list)
 
 
-@functools.cache
-def site_bibliography(content: str) -> Bibliography:
-    """The bibliography the build reads (``content/bibliography/``); its problems are the build's."""
-    if not os.path.isdir(os.path.join(content, "bibliography")):
-        return Bibliography()
-    bibliography, _problems = load_bibliography(bibliography_files("bibliography", content))
-    return bibliography
-
-
 def convert(text: str, content: str) -> tuple[BeautifulSoup, markdown.Markdown]:
     """The article as the site renders it, with the citation plugin's own extension."""
-    md = markdown.Markdown(extensions=[
-        "extra", "sane_lists", "meta", FaqCitationsExtension(bibliography=site_bibliography(content)),
-    ])
+    md = converter(content)
     return BeautifulSoup(md.convert(text), "html.parser"), md
 
 

@@ -64,6 +64,8 @@ def skipped(page: str, skip: set[str], listed_in: dict[str, set[str]],
 class DevReload:
     """One devserver session: which pages each source writes, and which build wrote each page."""
 
+    active: DevReload | None = None  # the session whose build is running
+
     def __init__(self):
         self.generation = 0  # the build now running
         self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
@@ -84,6 +86,7 @@ class DevReload:
 
     def start(self, generation: int, changed: set[str] | None, theme: str) -> tuple[bool, bool]:
         """Prepare build ``generation``; returns ``(incremental, keep_cache)``."""
+        DevReload.active = self
         self.generation = generation
         self.skip, keep_cache = plan(self.sources, changed, theme)
         self.changed_sources = set(changed or ())
@@ -115,6 +118,8 @@ class DevReload:
     def keep_last_good(self, generator) -> None:
         """An article that built before and still exists but was not read this time
         (a mistake in it) stays listed as it last built."""
+        if DevReload.active is not self:
+            return  # another session of this process (its receivers stay connected while it lives)
         present = {os.path.abspath(content.source_path) for attribute in CONTENT_LISTS
                    for content in getattr(generator, attribute, None) or []}
         kept = [article for source, article in self.last_good.items()

@@ -32,10 +32,11 @@ def bibliography_files_of(content: str) -> list[str]:
 
 
 def converter(content: str) -> markdown.Markdown:
-    """Markdown as the site renders it, with the citation plugin's own extension."""
+    """Markdown as the site renders it (pelicanconf.py's extensions; toc gives headings their
+    ids), with the citation plugin's own extension."""
     return markdown.Markdown(extensions=[
-        "extra", "sane_lists", "meta", FaqCitationsExtension(bibliography=site_bibliography(content)),
-    ])
+        "extra", "sane_lists", "meta", "toc", FaqCitationsExtension(bibliography=site_bibliography(content)),
+    ], extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}})
 
 
 def markdown_files(content: str, folders=("articles", "pages")) -> list[str]:

@@ -20,9 +20,9 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup
 from pelican.plugins.faq_citations.errors import AuthorError
 
+from tools.content_report import citation_numbers
 from tools.site_content import CONTENT, converter, markdown_files, site_bibliography
 
 
@@ -45,7 +45,7 @@ def usage(content: str) -> Usage:
             found.unreadable.append(f"{os.path.relpath(path)}: error: not counted: {exc}")
             continue
         keys = list(md.cited_keys)
-        numbers = Counter(a.get_text() for a in BeautifulSoup(html, "html.parser").select("sup.cite a"))
+        numbers = citation_numbers(html)
         for index, key in enumerate(keys, start=1):
             found.citations[key] += numbers.get(str(index), 1)
             found.pages[key].append(os.path.relpath(path, content))

@@ -27,7 +27,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.plugins.faq_citations.errors import report
 
-from .links import Site, check_link, ids_of_file, links_in, source_line
+from .links import Site, broken_links, ids_of_file
 
 __all__ = ["check_site", "register"]
 
@@ -103,19 +103,9 @@ def check_content(content, site: Site, settings) -> int:
     except (OSError, UnicodeDecodeError):
         lines = []
     body_start = next((i for i, line in enumerate(lines) if not line.strip()), 0)
-    used: dict[str, int] = {}
-    found = []
-    body_links, ids = links_in(content.content)
-    for link in body_links:
-        problem = check_link(link, page_url, site, ids, relative_dir)
-        if problem:
-            found.append((source_line(lines, problem.needles, used, body_start), problem))
+    found = broken_links(content.content, page_url, site, lines, start=body_start, source_dir=relative_dir)
     if "summary" in content.metadata and isinstance(content.metadata.get("summary"), str):
-        summary_links, _ = links_in(content.summary)
-        for link in summary_links:
-            problem = check_link(link, page_url, site, ids, relative_dir)
-            if problem:
-                found.append((source_line(lines[:body_start], problem.needles, {}), problem))
+        found += broken_links(content.summary, page_url, site, lines[:body_start], source_dir=relative_dir)
     for line, problem in sorted(found, key=lambda item: item[0] or 0):
         report(problem.message, path=content.source_path, line=line)
     return len(found)

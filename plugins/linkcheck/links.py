@@ -62,8 +62,9 @@ def ids_of_file(path: str) -> frozenset[str]:
 @dataclass
 class Site:
     """Where URL paths lead: ``pages`` maps a URL path (``/what-is-ptsd/``) to a key the
-    ``ids`` callable understands (a file); ``sources`` maps content source paths (relative
-    to the content folder) to their URL path, for ``{filename}`` and ``{static}``."""
+    ``ids`` callable understands (a file; ``ids`` returns None when it cannot tell);
+    ``sources`` maps content source paths (relative to the content folder) to their URL
+    path, for ``{filename}`` and ``{static}``."""
 
     pages: dict[str, str]
     ids: callable
@@ -121,6 +122,8 @@ def check_link(
         if not fragment:
             return None
         ids = site.ids(key)
+        if ids is None:
+            return None  # a page whose ids cannot be known here (make check, a generated page)
         where = target.path
     else:
         if not fragment:
@@ -197,3 +200,21 @@ def source_line(
                     used[written] = index + 1
                     return index + 1
     return None
+
+
+def broken_links(html: str, page_url: str, site: Site, lines: list[str], *, start: int = 0,
+                 source_dir: str = "", resolve=None) -> list[tuple[int | None, Broken]]:
+    """``[(source line, problem)]`` for every broken link of one page's HTML, in line order.
+    ``resolve`` may rewrite a link's value first (``make check`` resolves ``{filename}``)."""
+    found, ids = links_in(html)
+    used: dict[str, int] = {}
+    problems = []
+    for link in found:
+        checked = Link(link.tag, link.attribute, resolve(link.value)) if resolve else link
+        problem = check_link(checked, page_url, site, ids, source_dir)
+        if problem:
+            if checked is not link:
+                problem = Broken(link, problem.message.replace(repr(checked.value), repr(link.value)),
+                                 (link.value, *problem.needles))
+            problems.append((source_line(lines, problem.needles, used, start), problem))
+    return sorted(problems, key=lambda item: item[0] or 0)

@@ -21,6 +21,7 @@ EXPECTED = {
     23: ["no page at /no-such-page/"],
     24: ["for another site write 'https://www.nimh.nih.gov/health'"],
     25: ["misspelt scheme"],
+    26: ["link '{filename}targt.md#side-effects': no file 'targt.md'"],  # not Pelican's x.md#a#a
 }
 
 

@@ -79,9 +79,27 @@ class Site:
         return None
 
 
+_IGNORED_WORDS = {"md", "markdown", "articles", "pages", "index", "html"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[-_/.#]+", text.lower()) if w and w not in _IGNORED_WORDS}
+
+
 def nearest(value: str, candidates) -> str | None:
-    found = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return found[0] if found else None
+    """The candidate most like ``value``: close in spelling (difflib) plus words in common,
+    so ``ketamine-side-effects`` finds ``side-effects-and-risks`` and ``targt`` finds ``target``."""
+    words = _words(value)
+    best, best_score = None, 0.0
+    for candidate in candidates:
+        ratio = difflib.SequenceMatcher(None, value, candidate).ratio()
+        theirs = _words(candidate)
+        shared = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+        if ratio < 0.6 and not shared:
+            continue
+        if ratio + shared > best_score:
+            best, best_score = candidate, ratio + shared
+    return best
 
 
 def check_link(
@@ -139,6 +157,9 @@ def check_link(
 
 
 def _unresolved(link: Link, value: str, kind: str, site: Site, source_dir: str) -> Broken:
+    # Pelican leaves an unresolved link with its fragment written twice (x.md#a#a).
+    path_part, hash_, fragment = value.partition("#")
+    value = path_part + (hash_ + fragment.split("#")[0] if hash_ else "")
     written = value[len(kind) + 2:]
     path = unquote(urlsplit(written).path)
     close = None

@@ -10,6 +10,7 @@ output folder; ``make check`` (tools/check.py) from the content folder.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
@@ -40,15 +41,20 @@ class Broken:
     needles: tuple[str, ...] = ()  # text to look for in the source, most specific first
 
 
-def links_in(html: str) -> tuple[list[Link], set[str]]:
-    """Every link in an HTML fragment (lxml's ``iterlinks``) and every id in it."""
+LINK_ATTRIBUTES = ("href", "src", "poster", "action", "formaction", "cite")
+_LINKING = "//*[" + " or ".join(f"@{name}" for name in LINK_ATTRIBUTES) + "]"
+
+
+@functools.lru_cache(maxsize=4096)
+def links_in(html: str) -> tuple[tuple[Link, ...], frozenset[str]]:
+    """Every link in an HTML fragment (the URL attributes Pelican rewrites) and every id
+    in it. Cached by text: an unchanged page costs nothing on the devserver's next build."""
     if not html or not html.strip():
-        return [], set()
+        return (), frozenset()
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    found = [Link(element.tag, attribute, value) for element, attribute, value, _ in root.iterlinks()
-             if attribute is not None and isinstance(element.tag, str)]
-    ids = set(root.xpath("//@id | //a/@name"))
-    return found, ids
+    found = tuple(Link(element.tag, name, element.get(name)) for element in root.xpath(_LINKING)
+                  for name in LINK_ATTRIBUTES if element.get(name) is not None)
+    return found, frozenset(root.xpath("//@id | //a/@name"))
 
 
 def ids_of_file(path: str) -> frozenset[str]:

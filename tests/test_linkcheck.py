@@ -25,11 +25,14 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def broken(tmp_path_factory):
+@pytest.fixture(scope="module", params=["", "https://example.org"], ids=["local", "with-siteurl"])
+def broken(tmp_path_factory, request):
+    """Built as make html does, and with a SITEURL (as make publish: {filename} links
+    become absolute, and a link written as https://example.org/... stays another site's)."""
     tmp = tmp_path_factory.mktemp("links")
     content = copy_site("broken_links", tmp)
-    return build(tmp / "out", content=content, settings={"EDITORIAL_TODAY": "2026-04-01"})
+    return build(tmp / "out", content=content,
+                 settings={"EDITORIAL_TODAY": "2026-04-01", "SITEURL": request.param})
 
 
 def test_each_broken_link_is_one_line_at_its_source_line(broken):

@@ -24,12 +24,11 @@ import functools
 import os
 import sys
 from collections import Counter
-from urllib.parse import urlsplit
 
 from pelican.plugins.faq_citations.errors import AuthorError, format_line
 
 from plugins.editorial.frontmatter import header_fields
-from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in
+from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, resolver
 from tools.content_report import analyse_article, citation_numbers, glossary_entries
 from tools.site_content import CONTENT, ROOT, converter, markdown_files
 
@@ -106,20 +105,6 @@ def content_site(content: str, output: str | None) -> Site:
         return ids_of_file(key) if key.endswith(".html") else frozenset()
 
     return Site(pages=pages, ids=ids, sources=sources)
-
-
-def resolver(site: Site, source_dir: str):
-    """``{filename}x.md#a`` and ``{static}/images/y.webp`` as the build writes them."""
-    def resolve(value: str) -> str:
-        for kind in ("{filename}", "{static}", "{attach}"):
-            if value.startswith(kind):
-                parts = urlsplit(value[len(kind):])
-                path = parts.path.lstrip("/") if parts.path.startswith("/") else os.path.normpath(
-                    os.path.join(source_dir, parts.path)).replace(os.sep, "/")
-                if path in site.sources:
-                    return site.sources[path] + (f"#{parts.fragment}" if parts.fragment else "")
-        return value
-    return resolve
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 build time (plain ``pelican`` runs it too).
 
 After every page is written (``finalized``), the links in each article's and
-page's body and Summary -- ``{filename}``, ``{static}``, root-relative and
+page's body and Summary, as its Markdown made them, -- ``{filename}``, ``{static}``, root-relative and
 relative URLs, ``#anchors`` on the same and on other pages -- are looked up in
 the output folder: the page must exist and the anchor must be an id in it.
 Links to other sites are checked for form only (no network). A broken link is
@@ -27,7 +27,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.plugins.faq_citations.errors import report
 
-from .links import Site, broken_links, ids_of_file
+from .links import Site, broken_links, ids_of_file, resolver
 
 __all__ = ["check_site", "register"]
 
@@ -77,9 +77,10 @@ def output_site(output: str, settings, context) -> Site:
             if name == "index.html":
                 directory = os.path.dirname(relative)
                 pages["/" + (directory + "/" if directory else "")] = full
-    sources = {**(context.get("generated_content") or {}), **(context.get("static_content") or {})}
-    return Site(pages=pages, ids=functools.lru_cache(maxsize=None)(ids_of_file),
-                sources=sources, siteurl=settings.get("SITEURL", ""))
+    sources = {path: "/" + content.url.lstrip("/")
+               for kind in ("generated_content", "static_content")
+               for path, content in (context.get(kind) or {}).items() if getattr(content, "url", None)}
+    return Site(pages=pages, ids=functools.lru_cache(maxsize=None)(ids_of_file), sources=sources)
 
 
 def check_site(contents, settings, context) -> int:
@@ -103,9 +104,15 @@ def check_content(content, site: Site, settings) -> int:
     except (OSError, UnicodeDecodeError):
         lines = []
     body_start = next((i for i, line in enumerate(lines) if not line.strip()), 0)
-    found = broken_links(content.content, page_url, site, lines, start=body_start, source_dir=relative_dir)
-    if "summary" in content.metadata and isinstance(content.metadata.get("summary"), str):
-        found += broken_links(content.summary, page_url, site, lines[:body_start], source_dir=relative_dir)
+    # The HTML as the writer's Markdown made it (before Pelican rewrites {filename} links and
+    # prefixes SITEURL): a link written as https://... is another site's, checked for form only.
+    resolve = resolver(site, relative_dir)
+    found = broken_links(content._content or "", page_url, site, lines, start=body_start,
+                         source_dir=relative_dir, resolve=resolve)
+    summary = content.metadata.get("summary")
+    if isinstance(summary, str) and any(line.lower().startswith("summary:") for line in lines[:body_start]):
+        found += broken_links(summary, page_url, site, lines[:body_start], source_dir=relative_dir,
+                              resolve=resolve)
     for line, problem in sorted(found, key=lambda item: item[0] or 0):
         report(problem.message, path=content.source_path, line=line)
     return len(found)

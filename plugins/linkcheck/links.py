@@ -75,7 +75,6 @@ class Site:
     pages: dict[str, str]
     ids: callable
     sources: dict[str, str] = field(default_factory=dict)
-    siteurl: str = ""
 
     def lookup(self, path: str) -> str | None:
         path = unquote(path) or "/"
@@ -117,15 +116,13 @@ def check_link(
         return Broken(link, f"empty link in <{link.tag} {link.attribute}>: write the address", ())
     if " " in value and not value.startswith(("mailto:", "tel:")):
         return Broken(link, f"link {value!r} has a space in it; write %20 or remove the space", (value,))
+    if value.startswith(OTHER_PLACEHOLDERS):
+        return None  # {category}, {tag}, {author}: Pelican makes those pages from the metadata
     unresolved = PLACEHOLDER.match(value)
     if unresolved:
         return _unresolved(link, value, unresolved[1], site, source_dir)
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
-    if site.siteurl and value.startswith(site.siteurl.rstrip("/") + "/"):
-        value = value[len(site.siteurl.rstrip("/")):]
-        parts = urlsplit(value)
-        scheme = ""
     if scheme:
         return _external(link, value, parts, scheme)
     if value.startswith("//"):
@@ -245,3 +242,23 @@ def broken_links(html: str, page_url: str, site: Site, lines: list[str], *, star
                                  (link.value, *problem.needles))
             problems.append((source_line(lines, problem.needles, used, start), problem))
     return sorted(problems, key=lambda item: item[0] or 0)
+
+
+OTHER_PLACEHOLDERS = ("{category}", "{tag}", "{author}", "{index}")
+
+
+def resolver(site: Site, source_dir: str):
+    """A function that writes ``{filename}x.md#a`` and ``{static}/images/y.webp`` as the
+    build does (``site.sources``: source path -> URL path), relative to ``source_dir``."""
+    def resolve(value: str) -> str:
+        for kind in ("{filename}", "{static}", "{attach}"):
+            if value.startswith(kind):
+                parts = urlsplit(value[len(kind):])
+                written = unquote(parts.path)
+                path = written.lstrip("/") if written.startswith("/") else _join(source_dir, written)
+                if path in site.sources:
+                    return site.sources[path] + (f"#{parts.fragment}" if parts.fragment else "")
+        if value.startswith("{index}"):
+            return "/" + value[len("{index}"):]
+        return value
+    return resolve

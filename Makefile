@@ -49,7 +49,7 @@ PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe -
 PELICANOPTS ?=
 
 .PHONY: help install html clean serve devserver publish rsync_upload \
-	test lint bench newpost vendor lock
+	test lint bench newpost vendor lock sources check
 
 help:
 	@echo 'make serve             build the site and serve it on http://$(BIND):$(PORT)/'
@@ -60,6 +60,8 @@ help:
 	@echo 'make lint              ruff, template lint, content report'
 	@echo 'make bench             page weight and build-speed benchmarks'
 	@echo 'make newpost TITLE="…" scaffold a new article'
+	@echo 'make sources Q="…"     find a source the site has: key, authors, year, title, DOI, use'
+	@echo 'make check FILE=…      one file: words, reading grades, sources, FAQ, review, links'
 	@echo 'make lock              regenerate the hashed lock files CI installs from the pins'
 	@echo 'make clean             remove output/'
 	@echo 'make rsync_upload      publish, then rsync to SSH_USER@SSH_HOST:SSH_TARGET_DIR'
@@ -121,9 +123,16 @@ lint: $(TEST_STAMP)
 	$(PYTHON) -m djlint theme/templates --lint
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(PYTHON) -m tools.content_report
+	$(PYTHON) -m tools.sources --uncited
 
 bench: $(TEST_STAMP)
 	$(PYTHON) -m tools.bench $(BENCH_ARGS)
 
 newpost: $(SITE_STAMP)
 	@$(PYTHON) -m tools.newpost "$(TITLE)"
+
+sources: $(SITE_STAMP)
+	@$(PYTHON) -m tools.sources "$(Q)"
+
+check: $(TEST_STAMP)
+	@$(PYTHON) -m tools.check "$(FILE)"

@@ -9,7 +9,8 @@ Environment variables (all optional):
   the default SITEURL (https://CUSTOM_DOMAIN) when SITEURL is not set. The build stops
   if both are set and disagree.
 
-Without either, SITEURL falls back to PUBLISH_SITEURL below. `make publish` runs with
+Without either (or with a placeholder such as https://example.github.io/...) the build
+stops at start-up and says what to set (PUBLISH_EXTRAS_REQUIRE_SITEURL). `make publish` runs with
 `--fatal warnings`: any warning fails the build and leaves output/ as it was.
 """
 
@@ -19,11 +20,10 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *
 
-PUBLISH_SITEURL = "https://example.github.io/ptsd-ketamine-guide"
 CUSTOM_DOMAIN = os.environ.get("CUSTOM_DOMAIN", "").strip()
 SITEURL = (
     os.environ.get("SITEURL", "").strip()
-    or (f"https://{CUSTOM_DOMAIN}" if CUSTOM_DOMAIN else PUBLISH_SITEURL)
+    or (f"https://{CUSTOM_DOMAIN}" if CUSTOM_DOMAIN else "")
 ).rstrip("/")
 RELATIVE_URLS = False
 
@@ -35,5 +35,6 @@ LOG_FILTER = []
 
 # plugins/publish_extras: CNAME, _headers (also in local builds), .gz copies.
 PUBLISH_EXTRAS_CNAME = CUSTOM_DOMAIN
+PUBLISH_EXTRAS_REQUIRE_SITEURL = True
 PUBLISH_EXTRAS_HEADERS = True
 PUBLISH_EXTRAS_GZIP = True

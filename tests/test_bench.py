@@ -20,7 +20,7 @@ def test_bench_reports_every_figure_on_a_tiny_site():
     for figure in ("full build (ours)", "same settings minus faq_citations", "plugin cost",
                    "Python-Markdown alone (the floor)", "of which the Pagefind index",
                    "one-article rebuild, ours, generator cache", "one-article rebuild in make devserver",
-                   "peak"):
+                   "peak", "make check on each of", "Python start-up alone"):
         assert figure in out, figure
     assert "output identical to a clean build" in out
     assert "OUTPUT DIFFERS" not in out and "FAILS" not in out

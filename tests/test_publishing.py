@@ -361,8 +361,11 @@ def test_no_cname_without_a_custom_domain(tmp_path):
         ({"CUSTOM_DOMAIN": "guide.example.org", "SITEURL": "https://other.example"},
          "does not match SITEURL"),
         ({"SITEURL": "guide.example.org"}, "is not an absolute URL"),
+        ({}, "no SITEURL: say where the site is served from, e.g. SITEURL=https://guide.example.org"),
+        ({"SITEURL": "https://example.github.io/ptsd-ketamine-guide"}, "is a placeholder address"),
     ],
-    ids=["domain-with-scheme", "domain-siteurl-mismatch", "siteurl-without-scheme"],
+    ids=["domain-with-scheme", "domain-siteurl-mismatch", "siteurl-without-scheme", "no-siteurl",
+         "placeholder-siteurl"],
 )
 def test_publishing_configuration_mistakes_stop_the_build(tmp_path, env, message):
     result, output = publish_minimal(tmp_path, env)

@@ -31,17 +31,20 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import markdown
 import textstat
 from bs4 import BeautifulSoup
-from pelican.plugins.faq_citations import Bibliography, FaqCitationsExtension, load_bibliography
-from pelican.plugins.faq_citations.bibliography import bibliography_files
 from pelican.plugins.faq_citations.errors import AuthorError
 
 from plugins.editorial.frontmatter import header_fields
 from plugins.editorial.review import review_dates
+from tools import syllables
+from tools.site_content import converter
+
+syllables.install()  # the CMU dictionary's syllable counts, without loading it each run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -80,28 +83,30 @@ class ArticleReport:
     missing_terms: list[str] = field(default_factory=list)
 
 
-@functools.cache
-def site_bibliography(content: str) -> Bibliography:
-    """The bibliography the build reads (``content/bibliography/``); its problems are the build's."""
-    if not os.path.isdir(os.path.join(content, "bibliography")):
-        return Bibliography()
-    bibliography, _problems = load_bibliography(bibliography_files("bibliography", content))
-    return bibliography
-
-
 def convert(text: str, content: str) -> tuple[BeautifulSoup, markdown.Markdown]:
     """The article as the site renders it, with the citation plugin's own extension."""
-    md = markdown.Markdown(extensions=[
-        "extra", "sane_lists", "meta", FaqCitationsExtension(bibliography=site_bibliography(content)),
-    ])
+    md = converter(content)
     return BeautifulSoup(md.convert(text), "html.parser"), md
+
+
+def is_citation_or_references(tag) -> bool:
+    classes = tag.get("class") or []
+    return (tag.name == "sup" and "cite" in classes) or (tag.name == "section" and "references" in classes)
+
+
+def citation_numbers(html: str) -> Counter:
+    """How many citation links show each reference number (``sup.cite a``)."""
+    soup = BeautifulSoup(html, "html.parser")
+    return Counter(a.get_text() for sup in soup.find_all("sup", class_="cite") for a in sup.find_all("a"))
 
 
 def prose(soup) -> str:
     """Readable text: no code, no headings, no citations or references; one block a line."""
     for element in soup.find_all(["pre", "code", "h1", "h2", "h3", "h4", "h5", "h6"]):
         element.decompose()
-    for element in soup.select("sup.cite, section.references"):
+    # find_all, not CSS selectors: soupsieve compiles its patterns on first use (a
+    # third of make check's time), and these are plain tag-and-class tests.
+    for element in soup.find_all(is_citation_or_references):
         element.decompose()
     blocks = [" ".join(block.get_text(" ").split()) for block in soup.find_all(["p", "li", "td", "th"])
               if not block.find(["p", "li"])]
@@ -164,14 +169,22 @@ def review_status(last: dt.date | None, next_: dt.date | None, today: dt.date) -
 
 
 def report_article(path: str, content: str, today: dt.date, glossary) -> ArticleReport:
+    return analyse_article(path, content, today, glossary)[0]
+
+
+def analyse_article(path: str, content: str, today: dt.date, glossary):
+    """``(report, the converter after converting it, the article's HTML)``: one conversion
+    for the report and for ``make check`` (FAQ questions, links)."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     fields = {key: value for key, (_, value) in header_fields(path).items()}
     report = ArticleReport(path=os.path.relpath(path, content), title=fields.get("title", "?"))
     soup, md = convert(text, content)
-    report.citations, report.sources = len(soup.select("sup.cite .cite__item")), len(md.cited_keys)
+    html = str(soup)
+    items = [i for sup in soup.find_all("sup", class_="cite") for i in sup.find_all(class_="cite__item")]
+    report.citations, report.sources = len(items), len(md.cited_keys)
     searchable = prose(BeautifulSoup(str(soup), "html.parser"))
-    faq = [block.extract() for block in soup.select("div.faq")]
+    faq = [block.extract() for block in soup.find_all("div", class_="faq")]
     body_text = prose(soup)
     report.words = textstat.lexicon_count(body_text)
     report.grade_body = grade(body_text)
@@ -193,7 +206,7 @@ def report_article(path: str, content: str, today: dt.date, glossary) -> Article
         if re.search(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", searchable, re.I if term.islower() else 0):
             if not term_defined(term, anchors, headings):
                 report.missing_terms.append(term)
-    return report
+    return report, md, html
 
 
 def print_text(reports: list[ArticleReport], today: dt.date) -> None:

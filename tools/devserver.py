@@ -18,13 +18,20 @@ Each page names the build that last wrote it (``<meta name="dev-build">``);
 theme/static/js/devreload.js subscribes to /__reload (Server-Sent Events) with
 that number and its own path, and reloads when its page is rewritten. No inline
 script: the pages keep their strict Content-Security-Policy. The script is only
-added when DEV_RELOAD is on, which only this server sets. A build with mistakes
-prints one line per mistake and keeps serving the last good pages.
+added when DEV_RELOAD is on, which only this server sets.
+
+A build with mistakes prints one line per mistake, and shows them where the
+writer looks: the page of a file with a mistake is served as an error page
+listing every ``path:line: message`` of that file (and of any other file),
+which reloads after every build and turns back into the page once the file is
+fixed. Pages that list articles keep the last good version of that article
+(plugins/devreload). Every other page stays as it last built.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import http.server
 import logging
 import os
@@ -39,6 +46,7 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 from pelican import Pelican  # noqa: E402
+from pelican.plugins.faq_citations.errors import format_line, is_author_record  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 
 from plugins.devreload import DevReload, plan  # noqa: E402
@@ -46,6 +54,74 @@ from plugins.search import pagefind_command, pagefind_options  # noqa: E402
 from tools.build import OneLineHandler  # noqa: E402
 
 WATCHED = ("theme", "plugins", "pelicanconf.py")
+ERROR_PAGE_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'"
+
+
+ERROR_PAGE_CSS = b"""\
+.devserver-error { max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+.devserver-error ul { padding-left: 1.25rem; }
+.devserver-error li { margin: .75rem 0; }
+.devserver-error code { font-size: 1rem; line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; }
+"""
+
+
+class MistakeLog(logging.Handler):
+    """Keeps the author mistakes (and any other error) of the build now running; Pelican's
+    own follow-up about a file already reported is left out, as the terminal leaves it out."""
+
+    def __init__(self, terminal: OneLineHandler):
+        super().__init__(level=logging.WARNING)
+        self.terminal = terminal
+        self.mistakes: list[tuple[str | None, int | None, str, str]] = []  # (abs path, line, level, message)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if is_author_record(record):
+            path = os.path.abspath(record.author_path) if record.author_path else None
+            self.mistakes.append((path, record.author_line, record.author_level, record.author_message))
+        elif record.levelno >= logging.ERROR and not self.terminal._about_a_reported_file(record):
+            message = self.terminal.format_line(record).removeprefix("error: ")
+            self.mistakes.append((None, None, "error", message))
+
+
+def page_key(url_path: str) -> str:
+    """The output file a URL path is served from: ``/a/`` -> ``a/index.html``."""
+    relative = urllib.parse.unquote(url_path).lstrip("/")
+    page = relative if relative.endswith(".html") else relative.rstrip("/") + "/index.html"
+    return page.lstrip("/")
+
+
+def error_page(own: list, others: list, generation: int) -> bytes:
+    """The page shown instead of a page whose source has a mistake: every line, readable,
+    the site's stylesheet, no inline script or style (a strict CSP), and the reload script."""
+    def items(mistakes):
+        return "\n".join(
+            f"<li><code>{html.escape(format_line(path and os.path.relpath(path), line, text, level))}"
+            "</code></li>" for path, line, level, text in mistakes)
+    other = (f"<h2>Other files with mistakes</h2>\n<ul>{items(others)}</ul>" if others else "")
+    count = len(own)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{ERROR_PAGE_CSP}">
+<meta name="dev-build" content="{generation}">
+<title>Build error: {count} mistake{'s' if count != 1 else ''}</title>
+<link rel="stylesheet" href="/theme/css/site.css">
+<link rel="stylesheet" href="/__devserver.css">
+<script src="/theme/js/devreload.js" defer></script>
+</head>
+<body>
+<main id="main" class="container devserver-error">
+<h1>This page has {count} mistake{'s' if count != 1 else ''}</h1>
+<p>The build could not use its source. Fix each line below and save: this page
+reloads by itself after every build.</p>
+<ul class="devserver-error__list">{items(own)}</ul>
+{other}
+</main>
+</body>
+</html>
+""".encode()
 
 
 def snapshot(content: str) -> dict[str, float]:
@@ -81,6 +157,10 @@ class Builder:
         self.session = DevReload()
         self._indexer: threading.Thread | None = None
         self._index_again = False
+        self.log = MistakeLog(handler)
+        self.mistakes: list = []  # the last build's
+        self.pages_of: dict[str, set[str]] = {}  # source -> pages it has ever written
+        self.error_pages: set[str] = set()  # pages served as an error page since their last build
 
     @property
     def written(self) -> dict[str, int]:
@@ -93,6 +173,9 @@ class Builder:
 
     def build(self, changed: set[str] | None = None) -> bool:
         self.handler.errors = self.handler.warnings = 0
+        self.log.mistakes = []
+        self.handler.reported = set()
+        self.handler.content_path = self.content  # so Pelican's "Could not process x" is matched to x
         started = time.perf_counter()
         theme = os.path.join(ROOT, "theme")
         incremental, keep_cache = self.session.start(self.generation + 1, changed, theme)
@@ -126,9 +209,13 @@ class Builder:
                 Pelican(settings).run()
         except Exception as exc:  # keep serving; one line, no traceback
             self.handler.errors += 1
+            self.log.mistakes.append((None, None, "error", f"{exc.__class__.__name__}: {exc}"))
             print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         finally:
             self.session.skip = set()
+        for source, pages in self.session.sources.items():
+            self.pages_of.setdefault(source, set()).update(pages)
+        self.mistakes = [m for m in self.log.mistakes if m[2] == "error"]
         ok = not self.handler.errors
         kind = "incremental, " if incremental else ""
         print(
@@ -163,12 +250,30 @@ class Builder:
         self._indexer.start()
 
     def page_generation(self, url_path: str) -> int | None:
-        """The build that last wrote the page at ``url_path`` (``/what-is-ptsd/``)."""
+        """The build that last wrote the page at ``url_path`` (``/what-is-ptsd/``); an
+        error page follows every build."""
         relative = urllib.parse.unquote(url_path).lstrip("/")
         for candidate in (relative, relative + "index.html", relative.rstrip("/") + "/index.html"):
+            if candidate in self.error_pages:
+                return self.generation
             if candidate in self.written:
                 return self.written[candidate]
         return None
+
+    def mistakes_for(self, url_path: str) -> tuple[str, list, list] | None:
+        """``(page, its source's mistakes, the others)`` when the source of the page at
+        ``url_path`` had a mistake in the last build; None otherwise."""
+        if not self.mistakes:
+            return None
+        page = page_key(url_path)
+        sources = {source for source, pages in self.pages_of.items() if page in pages}
+        first = page.split("/")[0]
+        sources |= {path for path, *_ in self.mistakes if path and not self.pages_of.get(path)
+                    and os.path.splitext(os.path.basename(path))[0] in (first, first.removesuffix(".html"))}
+        own = [m for m in self.mistakes if m[0] in sources]
+        if not own:
+            return None
+        return page, own, [m for m in self.mistakes if m[0] not in sources]
 
 
 def make_handler(builder: Builder):
@@ -185,13 +290,38 @@ def make_handler(builder: Builder):
             self.send_header("Cache-Control", "no-store")
             super().end_headers()
 
+        def send_error_page(self, body: bytes) -> None:
+            self.send_response(500)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Security-Policy", ERROR_PAGE_CSP)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def send_head(self):
             del self.headers["If-Modified-Since"]
             return super().send_head()
 
         def do_GET(self):
             path, _, query = self.path.partition("?")
+            if path == "/__devserver.css":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/css; charset=utf-8")
+                self.send_header("Content-Length", str(len(ERROR_PAGE_CSS)))
+                self.end_headers()
+                self.wfile.write(ERROR_PAGE_CSS)
+                return None
             if path != "/__reload":
+                with builder.changed:
+                    found = builder.mistakes_for(path) if not os.path.splitext(path)[1] or \
+                        path.endswith(".html") else None
+                    if found:
+                        builder.error_pages.add(found[0])
+                        body = error_page(found[1], found[2], builder.generation)
+                    else:
+                        builder.error_pages.discard(page_key(path))
+                if found:
+                    return self.send_error_page(body)
                 return super().do_GET()
             params = urllib.parse.parse_qs(query)
             since = params.get("since", [""])[0]
@@ -234,11 +364,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     handler = OneLineHandler(verbose=False)
-    logging.getLogger().handlers[:] = [handler]
-    logging.getLogger().setLevel(logging.WARNING)
-
     os.makedirs(args.output, exist_ok=True)
     builder = Builder(os.path.abspath(args.output), os.path.abspath(args.content), handler)
+    logging.getLogger().handlers[:] = [handler, builder.log]
+    logging.getLogger().setLevel(logging.WARNING)
     builder.build()
     server = http.server.ThreadingHTTPServer((args.bind, args.port), make_handler(builder))
     server.daemon_threads = True

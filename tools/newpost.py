@@ -1,5 +1,9 @@
 """Scaffold a new article with today's date and every required front-matter field.
 
+Every piece of text the writer must replace starts with ``[TODO: `` (the marker
+lives in plugins/editorial/strict.py): the draft previews as it is, and an article
+that still holds one outside ``Status: draft`` fails the build at that line.
+
 Usage: make newpost TITLE="Ketamine and sleep"
 """
 
@@ -11,6 +15,8 @@ import sys
 
 from pelican.utils import slugify
 
+from plugins.editorial.strict import PLACEHOLDER
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARTICLES = os.path.join(ROOT, "content", "articles")
 
@@ -20,7 +26,7 @@ Date: {today}
 Modified: {today}
 Category: Understanding PTSD
 Tags: PTSD
-Summary: One plain sentence, at most 160 characters, that says what the reader will learn.
+Summary: {todo}one plain sentence, at most 160 characters, that says what the reader will learn]
 Author: Editorial team
 Reviewer: Editorial team
 Last_reviewed: {today}
@@ -28,18 +34,17 @@ Status: draft
 
 ## In short
 
-- First key point, with a citation for any number or claim [@kilpatrick2013].
-- Second key point.
-- Third key point.
+- {todo}first key point; cite the source of any number or claim, e.g. [@kilpatrick2013]]
+- {todo}second key point]
+- {todo}third key point]
 
-## First section
+## {todo}first section]
 
-Write in plain language. Define each technical term at first use and link it to
-the [glossary]({{filename}}/pages/glossary.md#ptsd).
+{todo}plain words; link each technical term to the [glossary]({{filename}}/pages/glossary.md#ptsd)]
 
 ::: faq
-### A question readers ask?
-A short, plain answer.
+### {todo}a question readers ask?]
+{todo}a short, plain answer]
 :::
 """
 
@@ -57,8 +62,9 @@ def main(argv: list[str], articles: str = ARTICLES) -> int:
     os.makedirs(articles, exist_ok=True)
     today = dt.date.today().isoformat()
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(TEMPLATE.format(title=title.replace("\n", " "), today=today))
-    print(f"Created {os.path.relpath(path)} (Status: draft; remove that line to publish)")
+        handle.write(TEMPLATE.format(title=title.replace("\n", " "), today=today, todo=PLACEHOLDER))
+    print(f"Created {os.path.relpath(path)}: a draft, previewed at /drafts/{slug}.html; "
+          "replace every [TODO: ...], then delete 'Status: draft' to publish")
     return 0
 
 

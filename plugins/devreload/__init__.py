@@ -11,6 +11,11 @@ is regenerated in memory, but only the edited articles' own pages and the pages
 that list articles are written (``plan``, ``skipped``: pure functions). The
 writer records which build last wrote each page (``written``), which the
 devserver tells the open page.
+
+While an article has a mistake, Pelican cannot read it and would drop it from
+every page that lists articles; ``keep_last_good`` puts the last version that
+built back into the list (the devserver shows the mistake on the article's own
+page instead).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import os
 
 from pelican import signals
+from pelican.utils import order_content
 from pelican.writers import Writer
 
 CONTENT_SUFFIXES = (".md", ".markdown")
@@ -58,6 +64,8 @@ def skipped(page: str, skip: set[str], listed_in: dict[str, set[str]],
 class DevReload:
     """One devserver session: which pages each source writes, and which build wrote each page."""
 
+    active: DevReload | None = None  # the session whose build is running
+
     def __init__(self):
         self.generation = 0  # the build now running
         self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
@@ -66,15 +74,19 @@ class DevReload:
         self.changed_sources: set[str] = set()
         self.written: dict[str, int] = {}  # page (relative to output) -> build that last wrote it
         self.skip: set[str] = set()
+        self.last_good: dict[str, object] = {}  # article source -> the last article that built
+        self.kept: set[str] = set()  # sources shown in their last good version in this build
 
     def register(self) -> None:
         # Bound methods: blinker keeps weak references, the devserver keeps this object.
         signals.get_writer.connect(self.writer_class)
         signals.article_generator_finalized.connect(self.record_sources)
         signals.page_generator_finalized.connect(self.record_sources)
+        signals.article_generator_pretaxonomy.connect(self.keep_last_good)
 
     def start(self, generation: int, changed: set[str] | None, theme: str) -> tuple[bool, bool]:
         """Prepare build ``generation``; returns ``(incremental, keep_cache)``."""
+        DevReload.active = self
         self.generation = generation
         self.skip, keep_cache = plan(self.sources, changed, theme)
         self.changed_sources = set(changed or ())
@@ -103,12 +115,27 @@ class DevReload:
 
         return SelectiveWriter
 
+    def keep_last_good(self, generator) -> None:
+        """An article that built before and still exists but was not read this time
+        (a mistake in it) stays listed as it last built."""
+        if DevReload.active is not self:
+            return  # another session of this process (its receivers stay connected while it lives)
+        present = {os.path.abspath(content.source_path) for attribute in CONTENT_LISTS
+                   for content in getattr(generator, attribute, None) or []}
+        kept = [article for source, article in self.last_good.items()
+                if source not in present and os.path.isfile(source)]
+        self.kept = {os.path.abspath(article.source_path) for article in kept}
+        if kept:
+            generator.articles = order_content([*generator.articles, *kept],
+                                               generator.settings["ARTICLE_ORDER_BY"])
+
     def record_sources(self, generator) -> None:
         for attribute in CONTENT_LISTS:
             for content in getattr(generator, attribute, []) or []:
                 source = os.path.abspath(content.source_path)
                 self.sources.setdefault(source, set()).add(content.save_as)
                 if attribute == "articles":
+                    self.last_good[source] = content
                     wrappers = [getattr(content, "category", None), *(getattr(content, "tags", None) or [])]
                     self.listed_in.setdefault(source, set()).update(
                         w.save_as for w in wrappers if w is not None and w.save_as)

@@ -9,8 +9,13 @@ Why it exists:
 * ``images.py``: images load lazily and never shift the layout.
 * ``reading.py``: a file the reader cannot read (not UTF-8, a bad date,
   unreadable) is reported with its file and line, not just "Could not process".
+* ``strict.py``: dates only as ISO 8601, and no placeholder text of the
+  ``make newpost`` scaffold outside a draft.
 * ``toc.py``: each article's ``h2`` sections become ``toc_items`` once every
   other plugin has added its sections.
+
+Every mistake of a file is reported in one run, in line order; when Pelican
+cannot read a file at all, its front matter is still checked (``reading.py``).
 
 Every message is an author mistake reported through faq_citations' reporter,
 naming the file and the line of the offending front-matter field:
@@ -20,6 +25,7 @@ naming the file and the line of the offending front-matter field:
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from pelican import signals
 from pelican.contents import Article, Page
@@ -29,10 +35,11 @@ from .frontmatter import header_fields
 from .images import check_images
 from .reading import add_reader
 from .review import add_months, parse_iso_date, review_dates
+from .strict import date_problems, is_draft, placeholder_problems
 from .titles import keep_title_as_text
 from .toc import sections
 
-__all__ = ["add_months", "parse_iso_date", "register", "review_dates"]
+__all__ = ["add_months", "front_matter_problems", "parse_iso_date", "register", "review_dates"]
 
 REQUIRED_ARTICLE_FIELDS = ("author", "reviewer", "last_reviewed")
 
@@ -47,28 +54,68 @@ def field_line(fields, field: str | None) -> int:
     return fields.get(field, (1, ""))[0] if field else 1
 
 
-def check_review_dates(content, fields) -> None:
-    settings = content.settings
-    meta = content.metadata
-    path = content.source_path
+def front_matter_problems(meta, fields, *, article: bool, settings, lines=None) -> list[tuple[int, str, str]]:
+    """Every front-matter mistake of one file, in line order: ``[(line, level, message)]``.
+
+    ``meta`` holds the values (Pelican's metadata, or the raw ``fields`` when Pelican
+    could not read the file), ``fields`` the raw text and line of each field, ``lines``
+    the whole file (for the scaffold's placeholders)."""
+    found: list[tuple[int, str, str]] = []
     if not str(meta.get("title", "")).strip():
         # Pelican then skips the file ("Skipping x: could not find information about 'title'").
-        report("missing 'Title' in the front matter; add a line 'Title: ...' at the top", path=path, line=1)
-    if isinstance(content, Article):
+        found.append((1, "error", "missing 'Title' in the front matter; add a line 'Title: ...' at the top"))
+    if article:
         for field in REQUIRED_ARTICLE_FIELDS:
             if not str(meta.get(field, "")).strip():
                 names = ", ".join(f.capitalize() for f in REQUIRED_ARTICLE_FIELDS)
-                report(f"missing {field.capitalize()!r} in the front matter (every article needs {names})",
-                       path=path, line=1)
+                found.append((1, "error", f"missing {field.capitalize()!r} in the front matter "
+                                          f"(every article needs {names})"))
+    found += [(line, "error", message) for line, message in date_problems(fields)]
+    interval = int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
+    _last, _next, problems = review_dates(meta, today(settings), interval)
+    found += [(field_line(fields, p.field), p.level, p.message) for p in problems]
+    if lines is not None and not is_draft(fields):
+        found += [(line, "error", message) for line, message in placeholder_problems(lines)]
+    return sorted(found, key=lambda problem: problem[0])
+
+
+def source_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def report_all(path: str, problems) -> None:
+    for line, level, message in problems:
+        report(message, path=path, line=line, level=level)
+
+
+def check_front_matter(content, fields) -> None:
+    settings = content.settings
+    meta = content.metadata
     if "reviewer" in meta:
         content.reviewer = str(meta["reviewer"]).strip()
     # Pelican copies raw metadata onto the object; replace the strings with dates
     # (or None when they do not parse) so no template or plugin sees a string.
     interval = int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
-    last, next_, problems = review_dates(meta, today(settings), interval)
-    content.last_reviewed, content.next_review = last, next_
-    for problem in problems:
-        report(problem.message, path=path, line=field_line(fields, problem.field), level=problem.level)
+    content.last_reviewed, content.next_review, _ = review_dates(meta, today(settings), interval)
+    report_all(content.source_path, front_matter_problems(
+        meta, fields, article=isinstance(content, Article), settings=settings,
+        lines=source_lines(content.source_path)))
+
+
+def unreadable_file_problems(path: str, settings) -> list[tuple[int, str, str]]:
+    """For a file Pelican could not read: its front-matter mistakes, from the raw text."""
+    fields = header_fields(path)
+    if not fields:
+        return []
+    relative = os.path.relpath(path, settings.get("PATH", "."))
+    article = any(relative == folder or relative.startswith(folder.rstrip("/") + os.sep)
+                  for folder in settings.get("ARTICLE_PATHS", []))
+    meta = {name: value for name, (_line, value) in fields.items()}
+    return front_matter_problems(meta, fields, article=article, settings=settings, lines=source_lines(path))
 
 
 def on_content_init(content) -> None:
@@ -78,7 +125,7 @@ def on_content_init(content) -> None:
         return
     fields = header_fields(content.source_path)
     keep_title_as_text(content, fields)
-    check_review_dates(content, fields)
+    check_front_matter(content, fields)
     check_images(content)
 
 

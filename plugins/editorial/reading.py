@@ -4,7 +4,8 @@ the file, the line where it can be known, and a fix.
 Pelican logs only ``Could not process x.md`` for such a file and drops the
 reason. ``ReportingReaderMixin`` wraps the Markdown reader, reports the reason
 through the shared reporter (so plain ``pelican`` shows it and a wrapper reads
-its fields), then lets Pelican skip the file as before. Mistakes a plugin's
+its fields), then lets Pelican skip the file as before. The file's front matter is checked
+from its raw text all the same, so every mistake of it shows in one run. Mistakes a plugin's
 Markdown extension raises (``AuthorError``) pass through to that plugin's own
 reader, which reports them.
 """
@@ -55,10 +56,25 @@ class ReportingReaderMixin:
         try:
             return super().read(source_path)
         except AuthorError:
-            raise  # a plugin's own mistake; its reader reports it
-        except Exception as exc:
-            report(read_failure(source_path, exc))
+            # A plugin's own mistake (its reader reports it, after these): the
+            # front matter's mistakes are still shown in the same run.
+            report_front_matter(source_path, self.settings)
             raise
+        except Exception as exc:
+            covered = report_front_matter(source_path, self.settings)
+            if not (isinstance(exc, ValueError) and covered):
+                report(read_failure(source_path, exc))
+            raise
+
+
+def report_front_matter(path: str, settings) -> bool:
+    """Report the front-matter mistakes of a file Pelican could not read; whether a
+    date was among them (Pelican's own date error then says nothing more)."""
+    from . import report_all, unreadable_file_problems
+
+    problems = unreadable_file_problems(path, settings)
+    report_all(path, problems)
+    return any(message.startswith(("Date:", "Modified:")) for _line, _level, message in problems)
 
 
 _wrapped: dict[type, type] = {}

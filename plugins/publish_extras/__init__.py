@@ -14,9 +14,12 @@ Settings (publishconf.py turns on what only a deployed site needs):
 | `PUBLISH_EXTRAS_GZIP` | `False` | write `name.gz` beside each file with an extension below |
 | `PUBLISH_EXTRAS_GZIP_EXTENSIONS` | html css js xml json svg txt | which files get a `.gz` copy |
 | `PUBLISH_EXTRAS_CNAME` | `""` | a bare host name: write it to `CNAME` |
+| `PUBLISH_EXTRAS_REQUIRE_SITEURL` | `False` | refuse to build without a real SITEURL |
 
 A configuration mistake (a `CNAME` that is not a host name, or that differs from
-SITEURL's host; a SITEURL that is not an absolute http(s) URL) stops the build at start-up
+SITEURL's host; a SITEURL that is not an absolute http(s) URL; with
+`PUBLISH_EXTRAS_REQUIRE_SITEURL`, no SITEURL or a placeholder one such as
+`example.github.io`) stops the build at start-up
 with `PublishExtrasConfigError`.
 """
 
@@ -43,7 +46,10 @@ DEFAULTS = {
     "PUBLISH_EXTRAS_GZIP": False,
     "PUBLISH_EXTRAS_GZIP_EXTENSIONS": [".html", ".css", ".js", ".xml", ".json", ".svg", ".txt"],
     "PUBLISH_EXTRAS_CNAME": "",
+    "PUBLISH_EXTRAS_REQUIRE_SITEURL": False,
 }
+# Addresses that stand for "not set yet": a site built for them links to nowhere.
+PLACEHOLDER_HOSTS = ("example.github.io", "user.github.io", "username.github.io")
 FALLBACK_REFERRER_POLICY = "strict-origin-when-cross-origin"
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$",
@@ -63,6 +69,17 @@ def check_settings(settings) -> None:
     """Raise PublishExtrasConfigError for a SITEURL or CNAME that cannot be published."""
     siteurl = settings.get("SITEURL") or ""
     parts = urlsplit(siteurl)
+    if _setting(settings, "PUBLISH_EXTRAS_REQUIRE_SITEURL"):
+        if not siteurl:
+            raise PublishExtrasConfigError(
+                "no SITEURL: say where the site is served from, e.g. "
+                "SITEURL=https://guide.example.org make publish (or CUSTOM_DOMAIN=guide.example.org)"
+            )
+        if (parts.hostname or "").lower() in PLACEHOLDER_HOSTS:
+            raise PublishExtrasConfigError(
+                f"SITEURL {siteurl!r} is a placeholder address; set SITEURL to the address the "
+                "site is served from, e.g. SITEURL=https://guide.example.org make publish"
+            )
     absolute = parts.scheme in ("http", "https") and bool(parts.netloc)
     if siteurl and not settings.get("RELATIVE_URLS") and not absolute:
         raise PublishExtrasConfigError(

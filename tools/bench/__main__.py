@@ -476,6 +476,26 @@ def devserver_section(edits: int) -> None:
               f"(first build {rebuilt[0]:.2f} s)")
 
 
+def check_section(runs: int) -> None:
+    """``make check FILE=...`` on every real article: a fresh process each time, as the
+    writer runs it; beside it, the bare Python start-up of the same interpreter."""
+    print("\n## make check: one file's report (fresh process per run)\n")
+    articles = sorted((ROOT / "content" / "articles").glob("*.md"))
+    times, startup = [], []
+    for _ in range(runs):
+        startup.append(run([PYTHON, "-c", "pass"]).seconds)
+        for article in articles:
+            result = run([PYTHON, "-m", "tools.check", str(article.relative_to(ROOT))])
+            if result.returncode not in (0, 1) or "broken links" not in result.stdout:
+                print(f"error: make check failed on {article.name}:\n{result.stderr[-1000:]}")
+                return
+            times.append(result.seconds)
+    median, floor = statistics.median(times), statistics.median(startup)
+    print(f"make check on each of {len(articles)} real articles, {runs} run(s): median {median:.2f} s, "
+          f"slowest {max(times):.2f} s (goal: well under 1 s)")
+    print(f"  Python start-up alone                  {floor:.2f} s  (check = {median / floor:.1f}x start-up)")
+
+
 def profile_section(n: int) -> None:
     print(f"\n## Profile: full build of {n} synthetic articles (pyinstrument)\n")
     with tempfile.TemporaryDirectory(prefix="bench-prof-") as scratch:
@@ -495,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs per figure (default 3)")
     parser.add_argument("--layers", default="reader,generator",
                         help="content-cache layers to try for the one-article rebuild")
-    parser.add_argument("--skip", default="", help="any of: weight,speed,devserver")
+    parser.add_argument("--skip", default="", help="any of: weight,speed,devserver,check")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="also profile a full build of N synthetic articles")
     parser.add_argument("--plugin-paths", metavar="DIR,...",
@@ -519,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if "devserver" not in skip:
         devserver_section(3 if args.quick else 5)
+    if "check" not in skip:
+        check_section(runs)
     if args.profile:
         profile_section(args.profile)
     return 0

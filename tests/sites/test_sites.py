@@ -25,10 +25,6 @@ def errors(result: Built) -> list[str]:
     return result.errors
 
 
-def page(output: Path, path: str):
-    return soup(output / path)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("citations_and_faq") / "output"
@@ -41,7 +37,7 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_article_has_citations_references_and_faq(site):
-    html = page(site, "ketamine-trials/index.html")
+    html = soup(site / "ketamine-trials/index.html")
     assert [a["href"] for a in html.select(".prose sup.cite a")] == [
         "#ref-feder2014",
         "#ref-apa2017",
@@ -58,14 +54,14 @@ def test_article_has_citations_references_and_faq(site):
 
 
 def test_zotero_bibtex_reaches_the_page_decoded(site):
-    entry = page(site, "ketamine-trials/index.html").select_one("#ref-feder2014 .references__entry")
+    entry = soup(site / "ketamine-trials/index.html").select_one("#ref-feder2014 .references__entry")
     assert "Feder A, Müller J, aan het Rot M." in entry.get_text()
     assert "JAMA Psychiatry & Neuroscience" in entry.get_text()
     assert "681-688" in entry.get_text()
 
 
 def test_typogrify_leaves_citations_and_references_alone_but_curls_faq_quotes(site):
-    html = page(site, "ketamine-trials/index.html")
+    html = soup(site / "ketamine-trials/index.html")
     assert html.select_one("#is-ketamine-approved-for-ptsd-script summary").get_text().count("\u201c") == 1
     assert "caps" not in str(html.select_one("section.references"))
     assert "caps" not in str(html.select_one("sup.cite"))
@@ -75,7 +71,7 @@ def test_faq_jsonld_is_one_safe_faqpage_per_page(site):
     html = (site / "ketamine-trials/index.html").read_text(encoding="utf-8")
     scripts = [
         s.string
-        for s in page(site, "ketamine-trials/index.html").select('script[type="application/ld+json"]')
+        for s in soup(site / "ketamine-trials/index.html").select('script[type="application/ld+json"]')
     ]
     faq = [json.loads(s) for s in scripts if '"FAQPage"' in s]
     assert len(faq) == 1
@@ -87,7 +83,7 @@ def test_faq_jsonld_is_one_safe_faqpage_per_page(site):
 
 
 def test_cite_this_page_has_the_reference_and_bibtex(site):
-    section = page(site, "ketamine-trials/index.html").select_one("section.cite-page")
+    section = soup(site / "ketamine-trials/index.html").select_one("section.cite-page")
     assert (
         "Editorial team. Ketamine trials. PTSD and Ketamine: An Evidence Guide. March 1, 2024."
         in section.get_text()
@@ -100,13 +96,13 @@ def test_cite_this_page_has_the_reference_and_bibtex(site):
 
 
 def test_pages_get_faq_but_no_cite_this_page(site):
-    html = page(site, "about/index.html")
+    html = soup(site / "about/index.html")
     assert html.select_one("div.faq details#who-writes-this-guide")
     assert not html.select("section.cite-page")
 
 
 def test_summary_has_no_citation_previews(site):
-    description = page(site, "paying-for-ketamine/index.html").select_one('meta[name="description"]')[
+    description = soup(site / "paying-for-ketamine/index.html").select_one('meta[name="description"]')[
         "content"
     ]
     description = description.replace("\xa0", " ")  # typogrify's widont
@@ -114,7 +110,7 @@ def test_summary_has_no_citation_previews(site):
 
 
 def test_site_wide_faq_page_groups_questions_by_article(site):
-    html = page(site, "faq/index.html")
+    html = soup(site / "faq/index.html")
     assert len(html.select("h1")) == 1
     groups = {
         s.select_one("h2").get_text(): [a["href"] for a in s.select("li a")]
@@ -131,7 +127,7 @@ def test_site_wide_faq_page_groups_questions_by_article(site):
 
 
 def test_site_wide_sources_page_lists_each_reference_once_with_citing_articles(site):
-    html = page(site, "sources/index.html")
+    html = soup(site / "sources/index.html")
     entries = html.select("ul.sources > li")
     assert [li["id"] for li in entries] == ["ref-apa2017", "ref-feder2014", "ref-va-cost"]
     citing = [a.get_text() for a in html.select("#ref-feder2014 .sources__pages a")]
@@ -142,7 +138,7 @@ def test_site_wide_sources_page_lists_each_reference_once_with_citing_articles(s
 def test_site_without_bibliography_folder_builds(tmp_path):
     result = build("no_bibliography", tmp_path / "out")
     assert result.returncode == 0 and errors(result) == []
-    assert page(tmp_path / "out", "plain/index.html").select_one("details#is-this-plain")
+    assert soup(tmp_path / "out" / "plain/index.html").select_one("details#is-this-plain")
 
 
 # -- author mistakes: every one reported, one line each, with the source line --------------
@@ -240,7 +236,7 @@ def test_missing_bibliography_folder_is_an_error_at_start_up(tmp_path):
 def test_another_csl_style_formats_the_references(tmp_path):
     result = build("citations_and_faq", tmp_path / "out", FAQ_CITATIONS_CSL_STYLE="apa")
     assert result.returncode == 0, result.stderr
-    entry = page(tmp_path / "out", "ketamine-trials/index.html").select_one(
+    entry = soup(tmp_path / "out" / "ketamine-trials/index.html").select_one(
         "#ref-feder2014 .references__entry"
     )
     assert entry.get_text().startswith("Feder, A., Müller, J., & aan het Rot, M. (2014).")
@@ -258,8 +254,8 @@ def test_a_theme_without_faq_and_sources_templates_gets_the_plugins_own(tmp_path
         PAGINATED_TEMPLATES={"index": None, "tag": None, "category": None, "author": None},
     )
     assert result.returncode == 0, result.stderr
-    faq = page(output, "faq/index.html")
+    faq = soup(output / "faq/index.html")
     assert "Frequently asked questions" in [h1.get_text() for h1 in faq.find_all("h1")]
     assert faq.select('section ul li a[href*="#"]')
-    sources = page(output, "sources/index.html")
+    sources = soup(output / "sources/index.html")
     assert sources.select("ol.sources li[id^=ref-] .sources__pages a")

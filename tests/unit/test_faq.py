@@ -175,3 +175,8 @@ def test_json_for_script_escapes_what_could_end_or_break_a_script():
     text = json_for_script({"k": "</script> & <!-- \u2028 \u2029 é"})
     assert text == '{"k":"\\u003c/script\\u003e \\u0026 \\u003c!-- \\u2028 \\u2029 é"}'
     assert json.loads(text) == {"k": "</script> & <!-- \u2028 \u2029 é"}
+
+
+def test_question_with_inline_html_is_plain_text_in_the_items():
+    md = convert("::: faq\n### Is <abbr>PTSD</abbr> common?\nYes.\n:::")
+    assert md.faq_items == [{"id": "is-ptsd-common", "question": "Is PTSD common?", "answer": "Yes."}]

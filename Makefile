@@ -24,7 +24,7 @@ SITE_STAMP := $(VENV)/.site-installed
 TEST_STAMP := $(VENV)/.test-installed
 VENDOR_STAMP := tools/vendor/.fetched
 # MkDocs and Zensical with the plugin, in a virtualenv of their own (requirements-docs.txt
-# says why); tests/test_ext_sites.py builds the sites in tests/ext_sites/ with it.
+# says why); tests/sites/test_ext_sites.py builds the sites in tests/ext_sites/ with it.
 DOCS_VENV ?= .venv-docs
 DOCS_STAMP := $(DOCS_VENV)/.docs-installed
 
@@ -47,14 +47,18 @@ PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe -
 	--no-emit-index-url --no-emit-find-links
 
 PELICANOPTS ?=
+# make test: two pytest-xdist workers (this is a 2-core machine), one test file per worker
+# at a time, so a module's fixtures (a fixture site, one vnu run) are made once.
+TEST_WORKERS ?= 2
 
 .PHONY: help install html clean serve devserver publish rsync_upload \
-	test lint bench newpost vendor lock sources check
+	test lint bench newpost vendor lock sources check mutation
 
 help:
 	@echo 'make serve             build the site and serve it on http://$(BIND):$(PORT)/'
 	@echo 'make devserver         rebuild on every change, reload the browser'
-	@echo 'make test              run the whole test suite'
+	@echo 'make test              run the whole test suite (PYTEST_ARGS="-m unit" for the fast layer)'
+	@echo 'make mutation          mutation-test the plugin against its unit tests (score per file)'
 	@echo 'make html              build into output/ (fails on any author mistake)'
 	@echo 'make publish           build with publishconf.py (fails on warnings too)'
 	@echo 'make lint              ruff, template lint, content report'
@@ -116,7 +120,13 @@ rsync_upload: publish
 		"$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 test: $(TEST_STAMP) $(DOCS_STAMP) $(VENDOR_STAMP)
-	DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest $(PYTEST_ARGS)
+	DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Mutation testing (mutmut 3, settings in pyproject.toml [tool.mutmut]) of the plugin's
+# modules against the unit tests; prints the score per file. Results stay in
+# .mutation/: running it again re-tests only what changed (MUTATION_ARGS=--fresh: all).
+mutation: $(TEST_STAMP)
+	$(PYTHON) -m tools.mutation --max-children $(TEST_WORKERS) $(MUTATION_ARGS)
 
 lint: $(TEST_STAMP)
 	$(PYTHON) -m ruff check plugins tools tests pelicanconf.py publishconf.py

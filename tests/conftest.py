@@ -1,5 +1,16 @@
 """Fixtures: the real site built once per run, a local server, a real browser.
 
+Layers (one marker each, given by the folder a test lives in; ``-m unit`` runs the
+fast ones): tests/unit (the extension and other code alone), tests/sites (plugins
+on small fixture sites built in-process), tests/site (the real site), tests/browser,
+tests/content (the writing itself), tests/tools (the command-line tools), and
+tests/oracle (pandoc as the reference). A test that opens a browser page is also
+marked ``browser`` wherever it lives.
+
+Under pytest-xdist (``make test`` runs two workers) the real site is still built
+once per run: the first worker to need it builds it under a file lock in the run's
+shared temporary folder, and the others reuse that output.
+
 Browser tests need Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Without
 it they skip with one line saying how to enable them; with REQUIRE_BROWSER=1
 (as .ci/run sets) a missing browser fails the run instead.
@@ -17,9 +28,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from support import CHROMIUM, CHROMIUM_ARGS, build
+from support import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER, shared_build
 
-REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+LAYERS = ("unit", "sites", "site", "browser", "content", "tools", "oracle")
+BROWSER_FIXTURES = {"browser", "page", "open_page"}
 
 # Hypothesis explores new random examples on every local run; CI (.ci/run sets
 # HYPOTHESIS_PROFILE=ci) replays a fixed, derandomized set, so a red CI is always
@@ -28,27 +40,27 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Each test gets its layer's marker from its folder, and ``browser`` if it opens a page."""
+    tests = Path(__file__).parent
+    for item in items:
+        layer = Path(item.fspath).relative_to(tests).parts[0]
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The real site (content/ with pelicanconf.py), built once."""
-    output = tmp_path_factory.mktemp("site") / "output"
-    result = build(output)
-    if result.returncode != 0:
-        pytest.fail(f"the real site does not build:\n{result.stderr}", pytrace=False)
-    return output
+    """The real site (content/ with pelicanconf.py), built once per run."""
+    return shared_build(tmp_path_factory, "site")[0]
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> Path:
     """The real site built as `make publish` builds it (publishconf.py, fatal warnings)."""
-    from support import PUBLISHCONF
-
-    output = tmp_path_factory.mktemp("published") / "output"
-    result = build(output, conf=PUBLISHCONF, fatal="warnings",
-                   env={"SITEURL": "https://example.org/guide"})
-    if result.returncode != 0:
-        pytest.fail(f"the site does not publish:\n{result.stderr}", pytrace=False)
-    return output
+    return shared_build(tmp_path_factory, "published")[0]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -1,12 +1,22 @@
-"""Shared helpers for the test suite: build a site, read its pages, find tools."""
+"""Shared helpers for the test suite: build a site, read its pages, find tools.
+
+Two ways to build: ``build()`` runs tools/build.py in a subprocess, as `make html`
+does (the real site, and tools/build.py's own tests); ``build_in_process()`` builds
+a fixture site in this process with ``read_settings(override=...)`` and
+``Pelican(settings).run()``, as pelican-plugins/sitemap's tests do.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -17,6 +27,7 @@ BUILD = ["-m", "tools.build"]  # run from ROOT, as the Makefile does
 CONF = ROOT / "pelicanconf.py"
 PUBLISHCONF = ROOT / "publishconf.py"
 SITES = Path(__file__).resolve().parent / "sites"
+FIXTURE_SETTINGS = SITES / "faq_citations_settings.py"  # the one fixture-site configuration
 from tools.page_weight import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401  (one copy, for tools and tests)
 
 
@@ -40,6 +51,113 @@ def build(
         command, cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, **(env or {})},
     )
+
+
+@dataclass
+class Built:
+    """An in-process build: the lines tools/build.py would print, and any exception."""
+
+    output: Path
+    stderr: str
+    exception: Exception | None = None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return sorted(line for line in self.lines if ": error: " in line or line.startswith("error: "))
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for line in self.lines if ": warning: " in line or line.startswith("warning: ")]
+
+    @property
+    def returncode(self) -> int:
+        return 1 if self.exception is not None or self.errors else 0
+
+
+def _fresh_pelican_state() -> None:
+    """What one Pelican run leaves behind in the process and the next must not see: the
+    receivers its plugins connected (Pelican connects each configured plugin again), and
+    the warnings its LimitFilter has already shown once."""
+    import blinker
+    from pelican.log import LimitFilter
+    from pelican.plugins import signals
+
+    for value in vars(signals).values():
+        if isinstance(value, blinker.Signal):
+            for receiver in list(value.receivers_for(blinker.ANY)):
+                value.disconnect(receiver)
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
+def build_in_process(content: Path, output: Path, *, conf: Path = FIXTURE_SETTINGS, **overrides) -> Built:
+    """Build ``content`` into ``output`` with ``read_settings(conf, override=...)`` and
+    ``Pelican(settings).run()``; every log line is kept as tools/build.py prints it."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from tools.build import OneLineHandler
+
+    _fresh_pelican_state()
+    handler = OneLineHandler(verbose=False)
+    handler.content_path = str(content)
+    root = logging.getLogger()
+    stderr = io.StringIO()
+    exception = None
+    root.addHandler(handler)
+    try:
+        with contextlib.redirect_stderr(stderr):
+            settings = read_settings(
+                str(conf), override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides}
+            )
+            Pelican(settings).run()
+    except Exception as exc:  # a start-up mistake: the test asserts on it
+        exception = exc
+    finally:
+        root.removeHandler(handler)
+        _fresh_pelican_state()
+    text = stderr.getvalue()
+    return Built(output, text, exception, text.splitlines())
+
+
+def build_fixture(scenario: str, output: Path, **overrides) -> Built:
+    """Build ``tests/sites/<scenario>/content`` in-process with the shared fixture settings."""
+    return build_in_process(SITES / scenario / "content", output, **overrides)
+
+
+# Real-site builds the tests share: each is made once per run, under a lock, by
+# whichever process needs it first. test_reproducible.py builds the same commands
+# again with another hash seed and compares byte for byte.
+REAL_BUILDS = {
+    "site": {},
+    "published": {"conf": PUBLISHCONF, "fatal": "warnings", "env": {"SITEURL": "https://example.org/guide"}},
+}
+HASH_SEED = "1"  # the shared builds' PYTHONHASHSEED; test_reproducible.py uses another
+
+
+def shared_build(tmp_path_factory, name: str) -> tuple[Path, str]:
+    """Build REAL_BUILDS[name] once per run (all xdist workers share it): (output, stderr)."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder every worker's basetemp lives in: one per run
+    folder = base / f"shared-{name}"
+    with FileLock(str(folder) + ".lock"):
+        record = folder / "result.json"
+        if not record.exists():
+            options = dict(REAL_BUILDS[name])
+            env = {**options.pop("env", {}), "PYTHONHASHSEED": HASH_SEED}
+            folder.mkdir(parents=True, exist_ok=True)
+            result = build(folder / "output", env=env, **options)
+            record.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}))
+        done = json.loads(record.read_text())
+    if done["returncode"] != 0:
+        import pytest
+
+        pytest.fail(f"the real site does not build ({name}):\n{done['stderr']}", pytrace=False)
+    return folder / "output", done["stderr"]
 
 
 def copy_site(scenario: str, destination: Path) -> Path:

@@ -58,49 +58,6 @@ def test_every_workflow_validates_against_the_github_schema():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
-    ("broken", "replacement"),
-    [
-        ("permissions:\n  contents: read", "permissions:\n  contents: sometimes"),
-        ("    runs-on: ubuntu-24.04\n    timeout-minutes: 30",
-         "    run-on: ubuntu-24.04\n    timeout-minutes: 30"),
-    ],
-    ids=["bad-permission-value", "misspelt-runs-on"],
-)
-def test_schema_check_rejects_a_broken_workflow(tmp_path, broken, replacement):
-    text = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")
-    assert broken in text
-    copy = tmp_path / "publish.yml"
-    copy.write_text(text.replace(broken, replacement, 1), encoding="utf-8")
-    result = check_workflows(copy)
-    assert result.returncode != 0
-    assert "publish.yml" in result.stdout + result.stderr
-
-
-def test_publish_workflow_tests_then_builds_then_deploys():
-    workflow = load_workflow("publish.yml")
-    assert workflow["on"]["push"]["branches"] == ["main"]
-    assert "workflow_dispatch" in workflow["on"]
-    jobs = workflow["jobs"]
-    assert jobs["build"]["needs"] == "test"
-    assert jobs["deploy"]["needs"] == "build"
-    assert any(step.get("run") == ".ci/run" for step in jobs["test"]["steps"])
-    assert jobs["test"]["env"]["REQUIRE_BROWSER"] == "1"
-    build_steps = jobs["build"]["steps"]
-    configure = next(s for s in build_steps if s.get("uses", "").startswith("actions/configure-pages@"))
-    # LOCKED=1: the hashed lock files, installed with --require-hashes (tests/test_pinning.py)
-    publish = next(s for s in build_steps if s.get("run") == "make publish LOCKED=1")
-    assert publish["env"]["SITEURL"] == f"${{{{ steps.{configure['id']}.outputs.base_url }}}}"
-    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
-    assert build_steps.index(publish) < build_steps.index(upload)
-    assert upload["with"]["path"].rstrip("/") == "output"
-    deploy = jobs["deploy"]
-    assert deploy["environment"]["name"] == "github-pages"
-    assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
-    assert any(s.get("id") == "deployment" and s["uses"].startswith("actions/deploy-pages@")
-               for s in deploy["steps"])
-
-
 def test_publish_workflow_has_least_privilege_and_one_deploy_at_a_time():
     workflow = load_workflow("publish.yml")
     assert workflow["permissions"] == {"contents": "read"}
@@ -122,18 +79,11 @@ def test_pull_requests_run_the_same_ci_entry_point():
 
 
 @pytest.mark.parametrize("name", ["publish.yml", "test.yml"])
-def test_actions_are_pinned_and_python_is_cached(name):
+def test_actions_are_pinned(name):
     workflow = load_workflow(name)
     uses = [step["uses"] for step in all_steps(workflow) if "uses" in step]
     assert uses
     assert [u for u in uses if not PINNED.match(u)] == [], "pin every action to vX.Y.Z or a commit SHA"
-    for step in all_steps(workflow):
-        if step.get("uses", "").startswith("actions/setup-python@"):
-            assert step["with"]["python-version"] == "3.11"
-            assert step["with"]["cache"] == "pip"
-            keyed_on = set(step["with"]["cache-dependency-path"].split())
-            # the files CI installs from (LOCKED=1): a new pin changes the cache key
-            assert keyed_on == {"requirements.lock", "requirements-test.lock", "requirements-docs.lock"}
 
 
 # --- The published site ------------------------------------------------------------------

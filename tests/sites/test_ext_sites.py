@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 
 from support import ROOT
 
-EXT_SITES = Path(__file__).resolve().parent / "ext_sites"
+EXT_SITES = Path(__file__).resolve().parents[1] / "ext_sites"
 DOCS_VENV = Path(os.environ.get("DOCS_VENV", ROOT / ".venv-docs"))
 STATIC = ROOT / "plugins" / "faq_citations" / "pelican" / "plugins" / "faq_citations" / "static"
 STATIC_FILES = ("faq-citations.css", "faq-citations.js")

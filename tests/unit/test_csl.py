@@ -3,14 +3,12 @@ what a full citeproc run gives, for every real page title and for awkward ones."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pelican.plugins.faq_citations.csl import CslStyle
 
 from editorial.frontmatter import header_fields
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 REAL_TITLES = sorted(
     header_fields(str(path))["title"][1] for path in (ROOT / "content").rglob("*.md")
 )

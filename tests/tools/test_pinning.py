@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOCKS = {
     # lock file: (the requirement files it was compiled from, the constraints it must match)
     "requirements.lock": (("requirements.txt",), "constraints.txt"),

@@ -1,0 +1,57 @@
+"""Error line numbers (source_lines.py): the line in the writer's file, through the
+metadata header, stashed code and raw HTML, and for citations that span lines."""
+
+from __future__ import annotations
+
+import json
+
+import markdown
+import pytest
+from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension
+
+ITEMS = [{"id": "feder2014", "type": "article-journal", "title": "K", "issued": {"date-parts": [[2014]]}}]
+
+
+@pytest.fixture(scope="module")
+def bib_path(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("bib") / "refs.json"
+    path.write_text(json.dumps(ITEMS), encoding="utf-8")
+    return str(path)
+
+
+def line_of(bib_path: str, source: str, extensions=("extra", "toc", "sane_lists", "meta")) -> int | None:
+    md = markdown.Markdown(extensions=[*extensions, FaqCitationsExtension(bibliography=bib_path)])
+    with pytest.raises(FaqCitationsError) as caught:
+        md.convert(source)
+    return caught.value.line
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("[@nope]", 1),
+        ("a\n\n\n\n[@nope]", 5),
+        ("```\ncode\n```\n[@nope]", 4),  # right after a fenced block
+        ("[@nope]\n```\ncode\n```", 1),  # right before one
+        ("```\na\n```\n```\nb\n```\n\n[@nope]", 8),  # after two
+        ("Title: x\nSummary: y\n\n    code\n    more\n\n[@nope]", 7),  # header and indented code
+        ("<div>\nraw\n</div>\n\n[@nope]", 5),  # after raw HTML
+        ("Text\n[@feder2014;\n@nope] end", 2),  # a citation over two lines: where it starts
+        ("A\n\nB [@feder2014\n@nope].", 3),
+        ("Title: x\n\n```\na\n```\n::: fqa\n", 6),  # a fence after code and a header
+        ("Title: x\n\n::: faq\n### Q?\n```\n:::\n```\n### R?\n:::", 8),  # ':::' hidden in an answer's code
+    ],
+    ids=["first", "blank-lines", "after-code", "before-code", "after-two-codes", "header-and-indented-code",
+         "after-raw-html", "citation-over-two-lines", "malformed-over-two-lines", "fence-after-code",
+         "fence-inside-code"],
+)
+def test_error_names_the_line_in_the_file(bib_path, source, line):
+    assert line_of(bib_path, source) == line
+
+
+def test_line_without_the_extra_extensions(bib_path):
+    assert line_of(bib_path, "x\n```\ncode\n```\n[@nope]", extensions=()) == 5
+
+
+def test_line_in_a_header_only_document_counts_the_header(bib_path):
+    assert line_of(bib_path, "Title: x\nSummary: y\nAuthor: z\n\n\n[@nope]") == 6

@@ -16,7 +16,7 @@ import pytest
 from editorial import add_months
 from editorial.frontmatter import header_fields
 from editorial.review import Problem, review_dates
-from support import build, build_in_process, copy_site
+from support import build, build_in_process, copy_site, error_lines
 
 ARTICLE = """\
 Title: Review test

@@ -267,7 +267,10 @@ def test_page_shows_references_and_opens_faq_answers_in_chromium(served, page):
     # keyboard focus opens the next one; a click (or tap) opens the reference in place
     page.mouse.move(1, 1)
     page.locator("sup.cite a").nth(1).focus()
-    page.locator("sup.cite .cite__preview").nth(1).wait_for(state="visible", timeout=5000)
+    focused = page.locator("sup.cite .cite__preview").nth(1)
+    focused.wait_for(state="visible", timeout=5000)
+    page.keyboard.press("Escape")  # dismisses it (it may cover the next citation)
+    focused.wait_for(state="hidden", timeout=5000)
     page.locator("sup.cite a[href='#ref-feder2014']").first.click()
     popover = page.locator(".cite-popover")
     popover.wait_for(state="visible", timeout=5000)

@@ -105,6 +105,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["editorial", "pelican.plugins.faq_citations", "inline_styles", "linkcheck", "search", "publish_extras"]
 # faq_citations: "Cite this page" under every article (theme/templates/components/cite_page.html).
 FAQ_CITATIONS_CITE_THIS_PAGE = True
+# Our theme includes the preview CSS (inlined) and JS itself, so the plugin adds neither.
+FAQ_CITATIONS_PREVIEW_ASSETS = False
 
 
 # editorial plugin: review dates

@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         where = ""
         if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
             where = f"{os.path.relpath(exc.filename)}:{exc.lineno}: "
-        print(f"{where}error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        if not getattr(exc, "already_reported", False):  # else its lines are printed already
+            print(f"{where}error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
 
     failed = handler.errors or (args.fatal == "warnings" and handler.warnings)
     if failed:

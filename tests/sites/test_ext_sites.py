@@ -264,6 +264,19 @@ def test_page_shows_references_and_opens_faq_answers_in_chromium(served, page):
     page.locator("sup.cite .cite__item").first.hover()
     preview.wait_for(state="visible", timeout=5000)  # fails the test if it never opens
     assert "988" in preview.inner_text()
+    # keyboard focus opens the next one; a click (or tap) opens the reference in place
+    page.mouse.move(1, 1)
+    page.locator("sup.cite a").nth(1).focus()
+    focused = page.locator("sup.cite .cite__preview").nth(1)
+    focused.wait_for(state="visible", timeout=5000)
+    page.keyboard.press("Escape")  # dismisses it (it may cover the next citation)
+    focused.wait_for(state="hidden", timeout=5000)
+    page.locator("sup.cite a[href='#ref-feder2014']").first.click()
+    popover = page.locator(".cite-popover")
+    popover.wait_for(state="visible", timeout=5000)
+    assert "Feder" in popover.locator(".cite-popover__reference").inner_text()
+    page.keyboard.press("Escape")
+    popover.wait_for(state="hidden", timeout=5000)
     page.goto(base + "/#ref-feder2014", wait_until="load")  # where the citation links to
     assert page.locator("#ref-feder2014").is_visible()
     assert page.console_errors == [], page.console_errors

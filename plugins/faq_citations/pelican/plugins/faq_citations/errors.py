@@ -60,6 +60,14 @@ class FaqCitationsConfigError(Exception):
     """A configuration mistake (unknown CSL style, missing bibliography), raised at start-up."""
 
 
+class BuildStopped(Exception):
+    """The build stops after mistakes that were each reported already (a broken
+    bibliography would publish half-parsed references); a wrapper prints no more
+    than this summary (``already_reported``)."""
+
+    already_reported = True
+
+
 def format_line(path: str | None, line: int | None, message: str, level: str = "error") -> str:
     """The one line: ``path:line: level: message``; the only place it is built."""
     where = (f"{path}:{line}" if line else path) if path else ""

@@ -26,8 +26,18 @@ Why each hook:
 * ``content_object_init`` -- give each article its "Cite this page" data
   (``content.cite_page``; its URL and date are only known here; the theme
   renders it) and an automatic summary without citations.
+* ``content_written`` -- a page with citations gets the preview CSS and JS
+  (``static/``, copied to ``FAQ_CITATIONS_ASSETS_SAVE_AS`` by the generator) in
+  its ``<head>``, so Pelican's own themes show previews without edits; a theme
+  that includes them itself sets ``FAQ_CITATIONS_PREVIEW_ASSETS = False``.
 * ``finalized`` -- reset the per-run data for the next run (``--autoreload``);
   the parsed bibliography stays cached.
+
+Plain ``pelican`` prints an exception as "Could not process x.md" or as a
+critical record with its traceback. Two logging filters keep every author
+mistake to the one line ``errors.report`` printed: the first record is dropped
+when the file's mistake was already reported, a configuration error or a
+stopped build becomes one line without a traceback.
 """
 
 from __future__ import annotations
@@ -35,6 +45,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
+import sys
 
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
@@ -47,7 +59,7 @@ from pelican.utils import truncate_html_paragraphs, truncate_html_words
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
 from .citations import CITATION_SUP_RE, REFERENCES_SECTION_RE, citations_in
 from .csl import DEFAULT_STYLE, plain_text, style_path
-from .errors import AuthorError, FaqCitationsConfigError, report
+from .errors import AuthorError, BuildStopped, FaqCitationsConfigError, format_line, report
 from .extension import DEFAULT_FAQ_TITLE, FaqCitationsExtension
 
 logger = logging.getLogger(__name__)
@@ -64,7 +76,13 @@ DEFAULTS = {
     "FAQ_CITATIONS_FAQ_SAVE_AS": "faq/index.html",
     "FAQ_CITATIONS_SOURCES_URL": "sources/",
     "FAQ_CITATIONS_SOURCES_SAVE_AS": "sources/index.html",
+    # Add the preview CSS and JS to every page with a citation (off when the theme includes them).
+    "FAQ_CITATIONS_PREVIEW_ASSETS": True,
+    "FAQ_CITATIONS_ASSETS_SAVE_AS": "faq-citations",
 }
+STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+ASSETS = ("faq-citations.css", "faq-citations.js")
+CITATION_MARK = '<sup class="cite">'
 MARKDOWN_FORMATS = ("md", "markdown", "mkd", "mdown")
 METADATA_KEYS = ("cited_keys", "faq_items", "faq_jsonld")
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -148,6 +166,12 @@ class FaqCitationsRun:
         self.current = self.current_bibliography(pelican.settings)
         for problem in self.problems:
             report(problem, line=problem.line or 1)
+        if self.problems:
+            # Before any page is read or the output touched: what is published stays.
+            raise BuildStopped(
+                f"the build stopped on {len(self.problems)} bibliography mistake(s) listed above; "
+                "fix them and build again (the output was left as it was)"
+            )
         logger.debug("faq_citations: %d bibliography entries", len(self.current))
         return self.generator_class
 
@@ -194,19 +218,93 @@ class FaqCitationsRun:
         ):
             content.cite_page = cite_this_page(content, self.current)
 
+    # -- content_written -----------------------------------------------------
+
+    def add_preview_assets(self, path, context) -> None:
+        """Link the preview CSS and JS from the ``<head>`` of a page with citations."""
+        settings = getattr(self, "settings", None) or {}
+        if not setting(settings, "FAQ_CITATIONS_PREVIEW_ASSETS") or not str(path).endswith(".html"):
+            return
+        with open(path, encoding="utf-8") as handle:
+            html = handle.read()
+        if CITATION_MARK not in html or "</head>" not in html:
+            return
+        # The page's SITEURL: relative to the page under RELATIVE_URLS, as Pelican's writer sets it.
+        siteurl = str((context or {}).get("SITEURL", settings.get("SITEURL", "")))
+        folder = setting(settings, "FAQ_CITATIONS_ASSETS_SAVE_AS").strip("/")
+        base = f"{siteurl.rstrip('/')}/{folder}"
+        tags = (
+            f'<link rel="stylesheet" href="{base}/faq-citations.css">\n'
+            f'<script src="{base}/faq-citations.js" defer></script>\n'
+        )
+        head_end = html.index("</head>")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(html[:head_end] + tags + html[head_end:])
+
     # -- finalized -------------------------------------------------------------
 
     def finalize(self, pelican) -> None:
         """Reset for the next run (``--autoreload``); the parsed bibliography stays cached."""
         self.current = None
 
+    def remember_settings(self, pelican) -> None:
+        self.settings = pelican.settings
+
     def connect(self) -> None:
+        for name, log_filter in (("pelican.generators", drop_could_not_process), ("pelican", one_line_stop)):
+            log = logging.getLogger(name)
+            if log_filter not in log.filters:
+                log.addFilter(log_filter)
+        signals.initialized.connect(self.remember_settings)
         signals.initialized.connect(self.check_settings)
         signals.get_generators.connect(self.start)
         signals.readers_init.connect(self.add_reader)
         signals.generator_init.connect(self.add_templates)
         signals.content_object_init.connect(self.finish_content)
+        signals.content_written.connect(self.add_preview_assets)
         signals.finalized.connect(self.finalize)
+
+
+def drop_could_not_process(record: logging.LogRecord) -> bool:
+    """Pelican's "Could not process x.md" after the reader reported the mistake as its line.
+
+    Under ``--fatal errors`` the reported line raised Pelican's RuntimeError (its
+    context is the mistake): stop the build here, with one summary line."""
+    if record.msg != "Could not process %s":
+        return True
+    error = sys.exc_info()[1]
+    if isinstance(error, AuthorError):
+        return False
+    if error is not None and isinstance(_cause(error), AuthorError):
+        raise BuildStopped("the build stopped at the first mistake (--fatal errors), listed above")
+    return True
+
+
+def _cause(error: BaseException | None):
+    """The plugin's own exception in ``error``'s chain (``--fatal`` wraps it), or None."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (AuthorError, FaqCitationsConfigError, BuildStopped)):
+            return error
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None
+
+
+def one_line_stop(record: logging.LogRecord) -> bool:
+    """Pelican's last record for an exception that stopped the build, on one line:
+    a configuration error, the bibliography stop, or the first mistake under ``--fatal``."""
+    if record.levelno < logging.CRITICAL or not record.exc_info:
+        return True
+    error = record.exc_info[1]
+    cause = _cause(error)
+    if cause is None:
+        return True
+    if isinstance(cause, (FaqCitationsConfigError, BuildStopped)):
+        message = format_line(None, None, str(cause))
+    else:  # --fatal: the mistake's own line was printed just before
+        message = format_line(None, None, "the build stopped at the first mistake (--fatal errors), listed above")
+    record.msg, record.args, record.exc_info, record.exc_text = message, (), None, None
+    return True
 
 
 class FaqCitationsReaderMixin:
@@ -413,6 +511,11 @@ class FaqCitationsPagesGenerator(Generator):
         self._update_context(("faq_groups", "sources"))
 
     def generate_output(self, writer):
+        if setting(self.settings, "FAQ_CITATIONS_PREVIEW_ASSETS"):
+            folder = os.path.join(self.output_path, setting(self.settings, "FAQ_CITATIONS_ASSETS_SAVE_AS"))
+            os.makedirs(folder, exist_ok=True)
+            for name in ASSETS:
+                shutil.copyfile(os.path.join(STATIC, name), os.path.join(folder, name))
         self._write(writer, "faq", "FAQ_CITATIONS_FAQ", faq_groups=self.faq_groups)
         self._write(writer, "sources", "FAQ_CITATIONS_SOURCES", sources=self.sources)
 

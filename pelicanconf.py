@@ -102,7 +102,14 @@ MARKDOWN = {
 # faq_citations is an installed package (`make install`: pip install -e plugins/faq_citations);
 # the others are this site's own, loaded from plugins/.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "pelican.plugins.faq_citations", "inline_styles", "search", "publish_extras"]
+PLUGINS = [
+    "editorial",
+    "pelican.plugins.faq_citations",
+    "decision_aid",
+    "inline_styles",
+    "search",
+    "publish_extras",
+]
 # faq_citations: "Cite this page" under every article (theme/templates/components/cite_page.html).
 FAQ_CITATIONS_CITE_THIS_PAGE = True
 

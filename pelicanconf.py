@@ -141,6 +141,9 @@ TOPIC_ORDER = [
 ]
 # Paths below are relative to SITEURL.
 FIND_CARE_URL = "find-care/"
+# Treatment articles with this tag show the "Compare your options" callout
+# (theme/templates/components/compare_callout.html).
+DECISION_AID_TAG = "treatment choices"
 CRISIS_URL = "get-help-now/"
 TOC_MIN_HEADINGS = 4
 SHARE_LINKS = True

@@ -138,7 +138,8 @@ def load(path: str) -> tuple[DecisionAid, list[AuthorError]]:
     try:
         data = yaml.load(text, Loader=LineLoader)  # noqa: S506 -- a SafeLoader subclass
     except yaml.MarkedYAMLError as problem:
-        mark = problem.problem_mark or problem.context_mark
+        # Where the broken construct began (an unclosed bracket or quote), else where it broke.
+        mark = problem.context_mark or problem.problem_mark
         error(f"not valid YAML: {problem.problem or problem.context}; check the indentation and quotes",
               mark.line + 1 if mark else 1)
         return aid, errors

@@ -1,4 +1,4 @@
-""""Compare your options" and the questions sheet (issue 16).
+""" "Compare your options" and the questions sheet (issue 16).
 
 1. The data file's checks, pure (plugins/decision_aid/data.py loaded by file):
    each mistake one AuthorError with the YAML line.
@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import re
 import shutil
@@ -21,15 +22,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_accessibility import RUN_AXE, WCAG_TAGS
 
 from support import AXE_JS, ROOT, SITES, build, error_lines, need_tool, snapshot, soup
-from test_accessibility import RUN_AXE, WCAG_TAGS
 
 DATA = ROOT / "content" / "data" / "compare-options.yaml"
 FIXTURE = SITES / "decision_aid" / "content"
 FIXTURE_DATA = "data/compare-options.yaml"
-TREATMENT_ARTICLES = ["how-ptsd-is-treated", "what-the-research-shows", "ketamine-and-psychotherapy",
-                      "esketamine-vs-iv-ketamine", "side-effects-and-risks", "cost-and-choosing-a-provider"]
+TREATMENT_ARTICLES = [
+    "how-ptsd-is-treated",
+    "what-the-research-shows",
+    "ketamine-and-psychotherapy",
+    "esketamine-vs-iv-ketamine",
+    "side-effects-and-risks",
+    "cost-and-choosing-a-provider",
+]
 
 
 def shots() -> Path:
@@ -39,7 +46,9 @@ def shots() -> Path:
 
 
 def _load_data_module():
-    spec = importlib.util.spec_from_file_location("decision_aid_data", ROOT / "plugins" / "decision_aid" / "data.py")
+    spec = importlib.util.spec_from_file_location(
+        "decision_aid_data", ROOT / "plugins" / "decision_aid" / "data.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -63,6 +72,7 @@ def errors_for(tmp_path, text):
 
 # --- 1. The data file's checks ------------------------------------------------------
 
+
 def test_the_fixture_and_the_real_data_file_have_no_mistakes(tmp_path):
     for path in (FIXTURE / FIXTURE_DATA, DATA):
         aid, errors = data.load(str(path))
@@ -75,30 +85,67 @@ def test_the_fixture_and_the_real_data_file_have_no_mistakes(tmp_path):
 
 MISTAKES = {
     # name: (edit of the good text, needle for the expected line, words in the message)
-    "missing-row": (lambda t: t.replace("      cost: >-\n        Nothing up front [@beta2026].\n", ""),
-                    "    cells:\n      involves: >-\n        No visits", ["waiting", "'cost'", "not_known"]),
-    "unknown-row": (lambda t: t.replace("      cost: >-\n        Nothing", "      price: >-\n        Nothing"),
-                    "price: >-", ["unknown row id 'price'", "involves, cost"], 2),  # and 'cost' is missing
-    "no-citation": (lambda t: t.replace("Nothing up front [@beta2026].", "Nothing up front."),
-                    "      cost: >-", ["no citation", "not_known"]),
-    "bad-not-known": (lambda t: t.replace('not_known: "We found no price we trust."', 'unknown: "x"'),
-                      "      cost:\n", ["not_known"]),
-    "empty-not-known": (lambda t: t.replace('not_known: "We found no price we trust."', 'not_known: ""'),
-                        "      cost:\n", ["not_known"]),
-    "duplicate-option": (lambda t: t.replace("  - id: waiting", "  - id: therapy"),
-                         "  - id: therapy\n    name: Waiting", ["'therapy' is used twice"]),
-    "duplicate-row": (lambda t: t.replace("  - id: cost\n", "  - id: involves\n"),
-                      "  - id: involves\n    label: Typical cost", ["'involves' is used twice"], 3),  # and 2 unknown 'cost' cells
-    "reviewed-not-a-date": (lambda t: t.replace("reviewed: 2026-03-03", "reviewed: last March"),
-                            "reviewed:", ["2026-12-01"]),
+    "missing-row": (
+        lambda t: t.replace("      cost: >-\n        Nothing up front [@beta2026].\n", ""),
+        "    cells:\n      involves: >-\n        No visits",
+        ["waiting", "'cost'", "not_known"],
+    ),
+    "unknown-row": (
+        lambda t: t.replace("      cost: >-\n        Nothing", "      price: >-\n        Nothing"),
+        "price: >-",
+        ["unknown row id 'price'", "involves, cost"],
+        2,
+    ),  # and 'cost' is missing
+    "no-citation": (
+        lambda t: t.replace("Nothing up front [@beta2026].", "Nothing up front."),
+        "      cost: >-",
+        ["no citation", "not_known"],
+    ),
+    "bad-not-known": (
+        lambda t: t.replace('not_known: "We found no price we trust."', 'unknown: "x"'),
+        "      cost:\n",
+        ["not_known"],
+    ),
+    "empty-not-known": (
+        lambda t: t.replace('not_known: "We found no price we trust."', 'not_known: ""'),
+        "      cost:\n",
+        ["not_known"],
+    ),
+    "duplicate-option": (
+        lambda t: t.replace("  - id: waiting", "  - id: therapy"),
+        "  - id: therapy\n    name: Waiting",
+        ["'therapy' is used twice"],
+    ),
+    "duplicate-row": (
+        lambda t: t.replace("  - id: cost\n", "  - id: involves\n"),
+        "  - id: involves\n    label: Typical cost",
+        ["'involves' is used twice"],
+        3,
+    ),  # and 2 unknown 'cost' cells
+    "reviewed-not-a-date": (
+        lambda t: t.replace("reviewed: 2026-03-03", "reviewed: last March"),
+        "reviewed:",
+        ["2026-12-01"],
+    ),
     "no-options": (lambda t: t.split("options:")[0] + "questions: []\n", None, ["'options:'"]),
-    "invalid-yaml": (lambda t: t.replace("    name: Waiting", "    name: [Waiting"), "name: [Waiting",
-                     ["not valid YAML"]),
-    "question-cites": (lambda t: t.replace("- Does my plan cover it?", "- Does my plan cover it [@alpha2026]?"),
-                       "Does my plan", ["cannot cite"]),
-    "option-without-article": (lambda t: t.replace("    article: treatment\n    cells:\n      involves: >-\n        No",
-                                                   "    cells:\n      involves: >-\n        No"),
-                               "  - id: waiting", ["'article'"]),
+    "invalid-yaml": (
+        lambda t: t.replace("    name: Waiting", "    name: [Waiting"),
+        "name: [Waiting",
+        ["not valid YAML"],
+    ),
+    "question-cites": (
+        lambda t: t.replace("- Does my plan cover it?", "- Does my plan cover it [@alpha2026]?"),
+        "Does my plan",
+        ["cannot cite"],
+    ),
+    "option-without-article": (
+        lambda t: t.replace(
+            "    article: treatment\n    cells:\n      involves: >-\n        No",
+            "    cells:\n      involves: >-\n        No",
+        ),
+        "  - id: waiting",
+        ["'article'"],
+    ),
 }
 
 
@@ -106,7 +153,11 @@ def expected_line(text: str, needle: str | None) -> int:
     if needle is None:
         return 1
     start = text.index(needle)
-    return text.count("\n", 0, start) + 1 + (needle[: needle.index("\n")].count("\n") if needle.startswith("\n") else 0)
+    return (
+        text.count("\n", 0, start)
+        + 1
+        + (needle[: needle.index("\n")].count("\n") if needle.startswith("\n") else 0)
+    )
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
@@ -123,7 +174,11 @@ def test_each_data_mistake_is_one_error_on_its_yaml_line(tmp_path, name):
 
 
 def test_every_mistake_in_a_file_is_reported_at_once(tmp_path):
-    text = MISTAKES["unknown-row"][0](MISTAKES["no-citation"][0](GOOD).replace("Weekly sessions with a therapist [@alpha2026].", "Weekly sessions."))
+    text = MISTAKES["unknown-row"][0](
+        MISTAKES["no-citation"][0](GOOD).replace(
+            "Weekly sessions with a therapist [@alpha2026].", "Weekly sessions."
+        )
+    )
     _, errors = errors_for(tmp_path, text)
     assert len(errors) == 3, errors  # the uncited cell, the unknown row, the row it leaves missing
 
@@ -146,16 +201,26 @@ def test_fixture_site_builds_the_page_with_numbered_citations_and_resolved_links
     assert result.returncode == 0, result.stderr
     doc = soup(out / "compare-options" / "index.html")
     table = doc.select_one("table.decide-table")
-    assert [th.get_text(strip=True) for th in table.select("thead th[scope=col]")] == \
-        ["Option", "What it involves", "Typical cost"]
+    assert [th.get_text(strip=True) for th in table.select("thead th[scope=col]")] == [
+        "Option",
+        "What it involves",
+        "Typical cost",
+    ]
     assert len(table.select("tbody th[scope=row]")) == 2
-    assert [th.get_text(strip=True) for th in table.select("th[scope=rowgroup]")] == ["Talk therapy", "No treatment for now"]
+    assert [th.get_text(strip=True) for th in table.select("th[scope=rowgroup]")] == [
+        "Talk therapy",
+        "No treatment for now",
+    ]
     # Numbered in reading order: alpha first (therapy), then beta; one reference list.
     numbers = [a.get_text() for a in table.select("sup.cite a[href^='#ref-']")]
     assert numbers == ["1", "2", "1", "2"], numbers
     refs = doc.select(".decide__references section.references li")
     assert [li["id"] for li in refs] == ["ref-alpha2026", "ref-beta2026"]
-    assert table.select_one("#option-therapy .decide-table__not-known").get_text(" ", strip=True).startswith("Not known.")
+    assert (
+        table.select_one("#option-therapy .decide-table__not-known")
+        .get_text(" ", strip=True)
+        .startswith("Not known.")
+    )
     link = table.select_one("#option-waiting a[href$='/find-care/']")
     assert link is not None and "{filename}" not in str(table)
     assert all(a["href"].endswith("/treatment/") for a in table.select(".decide-table__more"))
@@ -166,13 +231,24 @@ def test_fixture_site_builds_the_page_with_numbered_citations_and_resolved_links
 
 
 BUILD_MISTAKES = {
-    "unknown-citation-key": (lambda t: t.replace("Nothing up front [@beta2026].", "Nothing up front [@gamma2026]."),
-                             "Nothing up front", ["'gamma2026'", "option 'waiting'"]),
-    "missing-article": (lambda t: t.replace("    article: treatment\n    cells:\n      involves: >-\n        No",
-                                            "    article: no-such-article\n    cells:\n      involves: >-\n        No"),
-                        "article: no-such-article", ["'no-such-article'"]),
-    "link-to-nowhere": (lambda t: t.replace("{filename}/pages/find-care.md", "{filename}/pages/find-kare.md"),
-                        "find-kare", ["/pages/find-kare.md", "{filename}"]),
+    "unknown-citation-key": (
+        lambda t: t.replace("Nothing up front [@beta2026].", "Nothing up front [@gamma2026]."),
+        "Nothing up front",
+        ["'gamma2026'", "option 'waiting'"],
+    ),
+    "missing-article": (
+        lambda t: t.replace(
+            "    article: treatment\n    cells:\n      involves: >-\n        No",
+            "    article: no-such-article\n    cells:\n      involves: >-\n        No",
+        ),
+        "article: no-such-article",
+        ["'no-such-article'"],
+    ),
+    "link-to-nowhere": (
+        lambda t: t.replace("{filename}/pages/find-care.md", "{filename}/pages/find-kare.md"),
+        "find-kare",
+        ["/pages/find-kare.md", "{filename}"],
+    ),
     "missing-row": MISTAKES["missing-row"],
     "no-citation": MISTAKES["no-citation"],
 }
@@ -193,7 +269,9 @@ def test_a_mistake_fails_the_build_with_one_line_and_keeps_the_output(fixture_co
     assert "Traceback" not in printed, printed
     errors = error_lines(result.stderr)
     assert len(errors) == 1, result.stderr
-    assert re.match(rf"^\S*{re.escape(FIXTURE_DATA)}:{expected_line(text, needle)}: error: ", errors[0]), errors[0]
+    assert re.match(rf"^\S*{re.escape(FIXTURE_DATA)}:{expected_line(text, needle)}: error: ", errors[0]), (
+        errors[0]
+    )
     missing = [word for word in words if word not in errors[0]]
     assert not missing, f"{errors[0]!r} should mention {missing}"
     assert snapshot(out) == before
@@ -201,14 +279,19 @@ def test_a_mistake_fails_the_build_with_one_line_and_keeps_the_output(fixture_co
 
 def test_a_decision_aid_field_naming_no_file_is_an_error(fixture_content, tmp_path):
     page = fixture_content / "pages" / "compare-options.md"
-    page.write_text(page.read_text().replace("Decision_aid: data/compare-options.yaml", "Decision_aid: data/nope.yaml"))
+    page.write_text(
+        page.read_text().replace("Decision_aid: data/compare-options.yaml", "Decision_aid: data/nope.yaml")
+    )
     result = build(tmp_path / "out", content=fixture_content, settings={"EDITORIAL_TODAY": TODAY})
     errors = error_lines(result.stderr)
     assert result.returncode != 0 and len(errors) == 1, result.stderr
-    assert re.match(r"^\S*pages/compare-options\.md:6: error: 'Decision_aid: data/nope.yaml' names no file", errors[0])
+    assert re.match(
+        r"^\S*pages/compare-options\.md:6: error: 'Decision_aid: data/nope.yaml' names no file", errors[0]
+    )
 
 
 # --- 3. The real site ---------------------------------------------------------------
+
 
 def test_every_option_has_every_row_and_every_cell_is_cited_or_not_known(site):
     doc = soup(site / "compare-options" / "index.html")
@@ -222,21 +305,26 @@ def test_every_option_has_every_row_and_every_cell_is_cited_or_not_known(site):
         cells = option.select("td")
         assert [c.select_one(".decide-table__label").get_text(strip=True) for c in cells] == rows
         for cell in cells:
-            keys = {a["href"][len("#ref-"):] for a in cell.select("sup.cite a[href^='#ref-']")}
+            keys = {a["href"][len("#ref-") :] for a in cell.select("sup.cite a[href^='#ref-']")}
             assert keys or cell.select_one(".decide-table__not-known"), f"{option['id']}: uncited cell"
             cited |= keys
         more = option.select_one("a.decide-table__more")
         assert more and (site / more["href"].strip("/") / "index.html").is_file()
-    refs = {li["id"][len("ref-"):] for li in doc.select(".decide__references section.references li")}
+    refs = {li["id"][len("ref-") :] for li in doc.select(".decide__references section.references li")}
     assert refs == cited
     text = doc.select_one(".decide__intro").get_text(" ")
     assert "cannot compare" in text and doc.select_one(".decide__intro a[href$='/what-is-ptsd/']")
     checked = doc.select_one(".decide__checked")
     assert checked.select_one("time")["datetime"] == "2026-12-01"
-    assert {a["href"].split("#")[1] for a in checked.select("a")} == {"review-cycle", "funding-and-conflicts-of-interest"}
+    assert {a["href"].split("#")[1] for a in checked.select("a")} == {
+        "review-cycle",
+        "funding-and-conflicts-of-interest",
+    }
     about = soup(site / "about" / "index.html")
     assert about.select_one("#review-cycle") and about.select_one("#funding-and-conflicts-of-interest")
-    assert about.select_one("a[href$='/compare-options/']"), "the editorial policy says which IPDAS parts it meets"
+    assert about.select_one("a[href$='/compare-options/']"), (
+        "the editorial policy says which IPDAS parts it meets"
+    )
     assert doc.select_one(".crisis"), "crisis help on the page"
 
 
@@ -273,12 +361,13 @@ def test_the_questions_sheet_has_a_field_under_every_question_and_sends_nothing(
     for li in items:
         field = li.select_one("textarea")
         assert field and li.select_one("label")["for"] == field["id"] and not field.get("name")
-    assert [h.get_text(strip=True) for h in doc.select(".questions__topic h2")][:-1] == \
-        [group["topic"] for group in aid.questions]
+    assert [h.get_text(strip=True) for h in doc.select(".questions__topic h2")][:-1] == [
+        group["topic"] for group in aid.questions
+    ]
     assert not doc.select("form"), "no form: nothing can be submitted"
-    assert [s.get("src", "") for s in doc.select("script[src]")] == \
-        [s.get("src", "") for s in soup(site / "find-care" / "index.html").select("script[src]")], \
-        "no script of its own"
+    assert [s.get("src", "") for s in doc.select("script[src]")] == [
+        s.get("src", "") for s in soup(site / "find-care" / "index.html").select("script[src]")
+    ], "no script of its own"
 
 
 # --- 4. In Chromium -----------------------------------------------------------------
@@ -292,21 +381,28 @@ def run_axe(page, path):
 
 def test_phone_shows_one_card_per_option_with_no_sideways_scrolling(open_page, server):
     axe = need_tool(AXE_JS, "run `make vendor` (python tools/fetch_vendor.py)")
-    page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                     device_scale_factor=2, bypass_csp=True)
+    page = open_page(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        bypass_csp=True,
+    )
     page.context.add_init_script(path=str(axe))
     problems = []
     for path in ("/compare-options/", "/questions-to-ask/"):
         page.goto(server + path)
         assert page.evaluate(NO_SIDEWAYS) <= 0, f"{path} scrolls sideways at 390 px"
         problems += run_axe(page, path)
-        page.screenshot(path=str(shots() / f"{path.strip('/')}-390.png"), full_page=path != "/compare-options/")
+        page.screenshot(
+            path=str(shots() / f"{path.strip('/')}-390.png"), full_page=path != "/compare-options/"
+        )
     page.goto(server + "/compare-options/")
     cards = page.locator("tr.decide-table__option")
     assert cards.count() == 7
     boxes = [cards.nth(i).bounding_box() for i in range(7)]
     assert all(b["width"] <= 390 and b["x"] >= 0 for b in boxes)
-    assert all(a["y"] + a["height"] <= b["y"] for a, b in zip(boxes, boxes[1:])), "cards stack"
+    assert all(a["y"] + a["height"] <= b["y"] for a, b in itertools.pairwise(boxes)), "cards stack"
     assert page.locator(".decide-table__label").first.is_visible(), "each cell shows its row's label"
     assert page.locator("thead").bounding_box()["height"] <= 1, "column headers only for screen readers"
     cards.nth(5).scroll_into_view_if_needed()
@@ -328,7 +424,10 @@ def test_desktop_shows_a_real_table_that_fits(open_page, server):
     page.goto(server + "/compare-options/")
     table = page.locator("table.decide-table")
     assert table.evaluate("t => getComputedStyle(t).display") == "table"
-    assert page.locator("thead th").first.is_visible() and not page.locator(".decide-table__label").first.is_visible()
+    assert (
+        page.locator("thead th").first.is_visible()
+        and not page.locator(".decide-table__label").first.is_visible()
+    )
     assert page.evaluate(NO_SIDEWAYS) <= 0
     assert table.bounding_box()["width"] <= 1280
     row = page.locator("#option-prolonged-exposure").bounding_box()
@@ -356,7 +455,9 @@ def test_print_layout_drops_the_site_chrome_and_keeps_the_table(open_page, serve
     (shots() / "compare-options.pdf").write_bytes(pdf)
     compare = pdf_pages(pdf)
     boxes = [tuple(map(float, box.split())) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)]
-    assert boxes and all(x2 - x1 > y2 - y1 for x1, y1, x2, y2 in boxes), "every page of the comparison is landscape"
+    assert boxes and all(x2 - x1 > y2 - y1 for x1, y1, x2, y2 in boxes), (
+        "every page of the comparison is landscape"
+    )
     page.goto(server + "/questions-to-ask/")
     page.emulate_media(media="print")
     assert not page.locator(".site-nav").is_visible()

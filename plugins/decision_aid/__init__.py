@@ -26,7 +26,6 @@ import os
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Page
-
 from pelican.plugins.faq_citations.errors import AuthorError, report
 
 from . import data, render
@@ -113,8 +112,12 @@ def attach(content) -> None:
     relative = str(content.metadata[METADATA_KEY]).strip()
     path = os.path.join(content.settings["PATH"], relative)
     if not os.path.isfile(path):
-        report(f"'Decision_aid: {relative}' names no file; give the data file's path relative to "
-               f"{content.settings['PATH']}/", path=content.source_path, line=_header_line(content))
+        report(
+            f"'Decision_aid: {relative}' names no file; give the data file's path relative to "
+            f"{content.settings['PATH']}/",
+            path=content.source_path,
+            line=_header_line(content),
+        )
         content.decision_aid = None
         return
     aid = build(path, content.settings)
@@ -137,16 +140,22 @@ def _header_line(content) -> int | None:
 
 def resolve_links(generators) -> None:
     """Article slugs and ``{filename}`` links, once every page is known."""
-    pages = [page for generator in generators
-             for page in [*getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
-             if getattr(page, "decision_aid", None)]
+    pages = [
+        page
+        for generator in generators
+        for page in [*getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
+        if getattr(page, "decision_aid", None)
+    ]
     if not pages:
         return
     context = pages[0]._context
     known = {str(name).replace(os.sep, "/") for name in context.get("generated_content", {})}
     known |= {str(name).replace(os.sep, "/") for name in context.get("static_content", {})}
-    slugs = {getattr(item, "slug", None): item for generator in generators
-             for item in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]}
+    slugs = {
+        getattr(item, "slug", None): item
+        for generator in generators
+        for item in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]
+    }
     checked = set()
     for page in pages:
         path = os.path.join(page.settings["PATH"], str(page.metadata[METADATA_KEY]).strip())
@@ -154,10 +163,14 @@ def resolve_links(generators) -> None:
         for option in aid_source.options:
             target = slugs.get(option.article)
             if path not in checked and target is None:
-                report(AuthorError(
-                    f"option '{option.id}': no article or page has the slug '{option.article}'; "
-                    "'article' is the file name without .md, e.g. how-ptsd-is-treated",
-                    line=option.article_line, path=path))
+                report(
+                    AuthorError(
+                        f"option '{option.id}': no article or page has the slug '{option.article}'; "
+                        "'article' is the file name without .md, e.g. how-ptsd-is-treated",
+                        line=option.article_line,
+                        path=path,
+                    )
+                )
             for shown in aid["options"]:
                 if shown["id"] == option.id:
                     shown["url"] = target.url if target is not None else None
@@ -166,10 +179,15 @@ def resolve_links(generators) -> None:
                 for link, line in cell.links:
                     name = link.lstrip("/")
                     if path not in checked and (not link.startswith("/") or name not in known):
-                        report(AuthorError(
-                            f"cell '{cell.row}' of option '{option.id}': the link '{{filename}}{link}' "
-                            "points to no page; write it from the content folder, e.g. "
-                            "{filename}/pages/find-care.md", line=line, path=path))
+                        report(
+                            AuthorError(
+                                f"cell '{cell.row}' of option '{option.id}': the link '{{filename}}{link}' "
+                                "points to no page; write it from the content folder, e.g. "
+                                "{filename}/pages/find-care.md",
+                                line=line,
+                                path=path,
+                            )
+                        )
         checked.add(path)
         siteurl = page.get_siteurl()
         for shown in aid["options"]:

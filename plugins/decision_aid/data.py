@@ -17,9 +17,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+import yaml
 from pelican.plugins.faq_citations.citations import citations_in
 from pelican.plugins.faq_citations.errors import AuthorError
-import yaml
 
 # A link written the way Pelican's articles write it: [text]({filename}/pages/x.md).
 FILENAME_LINK_RE = re.compile(r"\]\(\{(?:filename|static)\}([^)#\s]*)(#[^)\s]*)?\)")
@@ -82,7 +82,8 @@ class LineLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be plain text", key_node.start_mark)
+                    None, None, "a key must be plain text", key_node.start_mark
+                )
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = key_node.start_mark.line + 1
             mapping.value_lines[key] = value_node.start_mark.line + 1
@@ -140,8 +141,10 @@ def load(path: str) -> tuple[DecisionAid, list[AuthorError]]:
     except yaml.MarkedYAMLError as problem:
         # Where the broken construct began (an unclosed bracket or quote), else where it broke.
         mark = problem.context_mark or problem.problem_mark
-        error(f"not valid YAML: {problem.problem or problem.context}; check the indentation and quotes",
-              mark.line + 1 if mark else 1)
+        error(
+            f"not valid YAML: {problem.problem or problem.context}; check the indentation and quotes",
+            mark.line + 1 if mark else 1,
+        )
         return aid, errors
     except yaml.YAMLError as problem:
         error(f"not valid YAML: {problem}", 1)
@@ -207,8 +210,10 @@ def load(path: str) -> tuple[DecisionAid, list[AuthorError]]:
                 error("a question must be a non-empty line of text", group["items"].item_lines[index])
                 continue
             if citations_in(item):
-                error("a question cannot cite a source (questions are not claims); remove the [@key]",
-                      group["items"].item_lines[index])
+                error(
+                    "a question cannot cite a source (questions are not claims); remove the [@key]",
+                    group["items"].item_lines[index],
+                )
             items.append(item.strip())
         aid.questions.append({"topic": str(group["topic"]), "items": items})
     return aid, errors
@@ -221,8 +226,12 @@ def _option(aid, raw, row_ids, error) -> Option | None:
         return None
     missing = [name for name in ("id", "name", "group", "article", "cells") if not raw.get(name)]
     if missing:
-        error(f"option {raw.get('id') or raw.get('name') or '?'!s} has no {', '.join(repr(m) for m in missing)}; "
-              "every option needs id, name, group, article (a slug) and cells", line)
+        which = raw.get("id") or raw.get("name") or "?"
+        error(
+            f"option {which!s} has no {', '.join(repr(m) for m in missing)}; "
+            "every option needs id, name, group, article (a slug) and cells",
+            line,
+        )
         if "id" in missing or "name" in missing or "cells" in missing:
             return None
     option_id = str(raw["id"])
@@ -234,16 +243,21 @@ def _option(aid, raw, row_ids, error) -> Option | None:
     for row_id, value in cells_map.items():
         key_line = _key_line(cells_map, row_id)
         if row_id not in row_ids:
-            error(f"unknown row id '{row_id}' in option '{option_id}'; the rows are: {', '.join(row_ids)}",
-                  key_line)
+            error(
+                f"unknown row id '{row_id}' in option '{option_id}'; the rows are: {', '.join(row_ids)}",
+                key_line,
+            )
             continue
         cell = _cell(aid, option_id, str(row_id), value, key_line, cells_map, error)
         if cell is not None:
             cells[str(row_id)] = cell
     for row_id in row_ids:
         if row_id not in cells_map:
-            error(f"option '{option_id}' has no cell for row '{row_id}'; add '{row_id}:' under its cells "
-                  f"({CELL_HELP})", _key_line(raw, "cells"))
+            error(
+                f"option '{option_id}' has no cell for row '{row_id}'; add '{row_id}:' under its cells "
+                f"({CELL_HELP})",
+                _key_line(raw, "cells"),
+            )
     return Option(
         id=option_id,
         name=str(raw["name"]),
@@ -259,8 +273,10 @@ def _cell(aid, option_id, row_id, value, key_line, cells_map, error) -> Cell | N
     where = f"cell '{row_id}' of option '{option_id}'"
     if isinstance(value, dict):
         if set(value) != {"not_known"} or not str(value.get("not_known") or "").strip():
-            error(f"{where}: a mapping cell must be exactly {{not_known: \"...\"}} with a reason; {CELL_HELP}",
-                  key_line)
+            error(
+                f'{where}: a mapping cell must be exactly {{not_known: "..."}} with a reason; {CELL_HELP}',
+                key_line,
+            )
             return None
         return Cell(row=row_id, line=key_line, not_known=str(value["not_known"]).strip())
     if not isinstance(value, str) or not value.strip():

@@ -39,8 +39,12 @@ def markdown_document(cells) -> tuple[str, list[tuple[int, int]]]:
 
 def render(aid: DecisionAid, bibliography, settings, typogrify=None) -> tuple[dict, str, list, list]:
     """``({(option id, row id): html}, references html, cited keys, errors)``."""
-    cells = [(option.id, cell) for option in aid.options for row in aid.rows
-             if (cell := option.cells.get(row["id"])) is not None and cell.markdown is not None]
+    cells = [
+        (option.id, cell)
+        for option in aid.options
+        for row in aid.rows
+        if (cell := option.cells.get(row["id"])) is not None and cell.markdown is not None
+    ]
     errors: list[AuthorError] = []
     config = dict(settings.get("MARKDOWN", {}))
     extension = FaqCitationsExtension(
@@ -58,16 +62,25 @@ def render(aid: DecisionAid, bibliography, settings, typogrify=None) -> tuple[di
             html = md.convert(text)
             break
         except AuthorError as mistake:
-            index = next((i for i, (first, last) in enumerate(spans)
-                          if mistake.line and first <= mistake.line <= last), None)
+            index = next(
+                (
+                    i
+                    for i, (first, last) in enumerate(spans)
+                    if mistake.line and first <= mistake.line <= last
+                ),
+                None,
+            )
             if index is None:  # not in a cell: cannot happen with our markers; report and stop
                 errors.append(AuthorError(mistake.message, line=1, path=aid.path))
                 return {}, "", [], errors
             option_id, cell = cells.pop(index)
             quoted = QUOTED.search(mistake.message)
             line = text_line(aid, cell, quoted.group(1)) if quoted else cell.line
-            errors.append(AuthorError(f"cell '{cell.row}' of option '{option_id}': {mistake.message}",
-                                      line=line, path=aid.path))
+            errors.append(
+                AuthorError(
+                    f"cell '{cell.row}' of option '{option_id}': {mistake.message}", line=line, path=aid.path
+                )
+            )
     parts = MARKER_RE.split(html)
     # parts: [before, "0", cell 0, "1", cell 1, ..., "end", references]
     rendered = {}

@@ -102,7 +102,15 @@ MARKDOWN = {
 # faq_citations is an installed package (`make install`: pip install -e plugins/faq_citations);
 # the others are this site's own, loaded from plugins/.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial", "pelican.plugins.faq_citations", "inline_styles", "linkcheck", "search", "publish_extras"]
+PLUGINS = [
+    "editorial",
+    "pelican.plugins.faq_citations",
+    "decision_aid",
+    "inline_styles",
+    "linkcheck",
+    "search",
+    "publish_extras",
+]
 # faq_citations: "Cite this page" under every article (theme/templates/components/cite_page.html).
 FAQ_CITATIONS_CITE_THIS_PAGE = True
 # Our theme includes the preview CSS (inlined) and JS itself, so the plugin adds neither.
@@ -136,6 +144,9 @@ TOPIC_ORDER = [
 ]
 # Paths below are relative to SITEURL.
 FIND_CARE_URL = "find-care/"
+# Treatment articles with this tag show the "Compare your options" callout
+# (theme/templates/components/compare_callout.html).
+DECISION_AID_TAG = "treatment choices"
 CRISIS_URL = "get-help-now/"
 TOC_MIN_HEADINGS = 4
 SHARE_LINKS = True

@@ -73,8 +73,12 @@ def stylesheets(settings) -> tuple[Path, ...]:
 
 
 def add_global(generator) -> None:
+    """`inline_styles()` in a template; `inline_styles("static/css/x.css")` adds a
+    stylesheet (relative to the theme) for that page only, after the shared ones."""
     paths = stylesheets(generator.settings)
-    generator.env.globals["inline_styles"] = lambda: inline_styles(paths)
+    theme = Path(generator.settings["THEME"])
+    generator.env.globals["inline_styles"] = lambda *extra: inline_styles(
+        (*paths, *(theme / name for name in extra)))
 
 
 def register() -> None:

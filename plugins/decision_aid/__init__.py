@@ -1,0 +1,202 @@
+"""The "Compare your options" decision aid (issue 16): a page whose front matter
+names a data file (``Decision_aid: data/compare-options.yaml``, relative to PATH)
+gets ``page.decision_aid`` -- the options, rows, rendered cells, reference list
+and questions -- for its template (``Template: compare-options`` or
+``Template: questions-to-ask``).
+
+Why each hook:
+
+* ``initialized`` -- clear the per-run cache (the devserver rebuilds in one process).
+* ``content_object_init`` -- load and check the data file (once per run), render
+  the cells through the faq_citations extension and put the page's cited keys in
+  its metadata, so /sources/ lists the page (its generator runs after Pelican's).
+* ``all_generators_finalized`` -- every article and page is known: check each
+  option's ``article`` slug and each ``{filename}`` link in a cell, then resolve
+  those links the way Pelican resolves an article's (``Content._update_content``).
+
+Every mistake is one ``path:line: error: message`` line through the shared
+reporter (faq_citations.errors.report); the YAML line comes from ruamel.yaml.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.contents import Page
+from pelican.plugins.faq_citations.errors import AuthorError, report
+
+from . import data, render
+
+logger = logging.getLogger(__name__)
+METADATA_KEY = "decision_aid"
+
+_cache: dict[str, tuple] = {}
+
+
+def clear(_pelican=None) -> None:
+    _cache.clear()
+
+
+def bibliography_for(settings):
+    from pelican.plugins.faq_citations import pelican_glue
+
+    return pelican_glue._run.current_bibliography(settings)
+
+
+def typogrify_for(settings):
+    if not settings.get("TYPOGRIFY"):
+        return None
+    from typogrify.filters import typogrify
+
+    ignore = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
+    omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+    return lambda html: typogrify(html, ignore, **omit)
+
+
+def build(path: str, settings) -> dict:
+    """The template's data for one data file; its mistakes reported once per run."""
+    if path not in _cache:
+        aid, errors = data.load(path)
+        cells, references, cited, render_errors = ({}, "", [], [])
+        if aid.options:
+            cells, references, cited, render_errors = render.render(
+                aid, bibliography_for(settings), settings, typogrify_for(settings)
+            )
+        for mistake in [*errors, *render_errors]:
+            report(mistake)
+        options = [
+            {
+                "id": option.id,
+                "name": option.name,
+                "group": option.group,
+                "article": option.article,
+                "cells": [
+                    {
+                        "row": row,
+                        "html": Markup(cells.get((option.id, row["id"]), "")),
+                        "not_known": option.cells[row["id"]].not_known if row["id"] in option.cells else None,
+                    }
+                    for row in aid.rows
+                ],
+            }
+            for option in aid.options
+        ]
+        groups = []
+        for option in options:
+            if not groups or groups[-1]["name"] != option["group"]:
+                groups.append({"name": option["group"], "options": []})
+            groups[-1]["options"].append(option)
+        _cache[path] = (
+            aid,
+            {
+                "title": aid.title,
+                "reviewed": aid.reviewed,
+                "rows": aid.rows,
+                "options": options,
+                "groups": groups,
+                "questions": aid.questions,
+                "references": Markup(references),
+                "cited_keys": cited,
+                "ok": not errors and not render_errors,
+            },
+        )
+    return _cache[path][1]
+
+
+def attach(content) -> None:
+    if not isinstance(content, Page) or not content.metadata.get(METADATA_KEY):
+        return
+    relative = str(content.metadata[METADATA_KEY]).strip()
+    path = os.path.join(content.settings["PATH"], relative)
+    if not os.path.isfile(path):
+        report(
+            f"'Decision_aid: {relative}' names no file; give the data file's path relative to "
+            f"{content.settings['PATH']}/",
+            path=content.source_path,
+            line=_header_line(content),
+        )
+        content.decision_aid = None
+        return
+    aid = build(path, content.settings)
+    content.decision_aid = aid
+    keys = list(dict.fromkeys([*(content.metadata.get("cited_keys") or []), *aid["cited_keys"]]))
+    content.metadata["cited_keys"] = keys
+    content.cited_keys = keys
+
+
+def _header_line(content) -> int | None:
+    try:
+        with open(content.source_path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.lower().startswith("decision_aid:"):
+                    return number
+    except OSError:
+        pass
+    return None
+
+
+def resolve_links(generators) -> None:
+    """Article slugs and ``{filename}`` links, once every page is known."""
+    pages = [
+        page
+        for generator in generators
+        for page in [*getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
+        if getattr(page, "decision_aid", None)
+    ]
+    if not pages:
+        return
+    context = pages[0]._context
+    known = {str(name).replace(os.sep, "/") for name in context.get("generated_content", {})}
+    known |= {str(name).replace(os.sep, "/") for name in context.get("static_content", {})}
+    slugs = {
+        getattr(item, "slug", None): item
+        for generator in generators
+        for item in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]
+    }
+    checked = set()
+    for page in pages:
+        path = os.path.join(page.settings["PATH"], str(page.metadata[METADATA_KEY]).strip())
+        aid_source, aid = _cache[path]
+        for option in aid_source.options:
+            target = slugs.get(option.article)
+            if path not in checked and target is None:
+                report(
+                    AuthorError(
+                        f"option '{option.id}': no article or page has the slug '{option.article}'; "
+                        "'article' is the file name without .md, e.g. how-ptsd-is-treated",
+                        line=option.article_line,
+                        path=path,
+                    )
+                )
+            for shown in aid["options"]:
+                if shown["id"] == option.id:
+                    shown["url"] = target.url if target is not None else None
+                    shown["article_title"] = getattr(target, "title", None) if target is not None else None
+            for cell in option.cells.values():
+                for link, line in cell.links:
+                    name = link.lstrip("/")
+                    if path not in checked and (not link.startswith("/") or name not in known):
+                        report(
+                            AuthorError(
+                                f"cell '{cell.row}' of option '{option.id}': the link '{{filename}}{link}' "
+                                "points to no page; write it from the content folder, e.g. "
+                                "{filename}/pages/find-care.md",
+                                line=line,
+                                path=path,
+                            )
+                        )
+        checked.add(path)
+        siteurl = page.get_siteurl()
+        for shown in aid["options"]:
+            for cell in shown["cells"]:
+                if "{filename}" in cell["html"] or "{static}" in cell["html"]:
+                    cell["html"] = Markup(page._update_content(str(cell["html"]), siteurl))
+
+
+def register() -> None:
+    signals.initialized.connect(clear)
+    signals.content_object_init.connect(attach)
+    signals.all_generators_finalized.connect(resolve_links)

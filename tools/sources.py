@@ -15,6 +15,7 @@ what the build sees. Exit status 1 when nothing matches.
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import sys
 from collections import Counter, defaultdict
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 
 from pelican.plugins.faq_citations.errors import AuthorError
 
+from plugins.decision_aid import data as decision_aid_data
+from plugins.decision_aid.render import markdown_document
 from tools.content_report import citation_numbers
 from tools.site_content import CONTENT, converter, markdown_files, site_bibliography
 
@@ -44,12 +47,27 @@ def usage(content: str) -> Usage:
         except (OSError, UnicodeDecodeError, AuthorError) as exc:
             found.unreadable.append(f"{os.path.relpath(path)}: error: not counted: {exc}")
             continue
-        keys = list(md.cited_keys)
-        numbers = citation_numbers(html)
-        for index, key in enumerate(keys, start=1):
-            found.citations[key] += numbers.get(str(index), 1)
-            found.pages[key].append(os.path.relpath(path, content))
+        count(found, md, html, os.path.relpath(path, content))
+    # The decision aid's cells are Markdown in a data file (plugins/decision_aid).
+    for path in sorted(glob.glob(os.path.join(content, "data", "*.yaml"))):
+        aid, problems = decision_aid_data.load(path)
+        cells = [cell for option in aid.options for cell in option.cells.values() if cell.markdown]
+        if problems or not cells:
+            continue
+        try:
+            html = md.reset().convert(markdown_document(cells)[0])
+        except AuthorError as exc:
+            found.unreadable.append(f"{os.path.relpath(path)}: error: not counted: {exc}")
+            continue
+        count(found, md, html, os.path.relpath(path, content))
     return found
+
+
+def count(found: Usage, md, html: str, where: str) -> None:
+    numbers = citation_numbers(html)
+    for index, key in enumerate(md.cited_keys, start=1):
+        found.citations[key] += numbers.get(str(index), 1)
+        found.pages[key].append(where)
 
 
 def authors(item: dict) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from test_linkcheck import EXPECTED
+from sites.test_linkcheck import EXPECTED
 
 from support import PYTHON, ROOT, SITES, soup
 

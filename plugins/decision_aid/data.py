@@ -324,7 +324,7 @@ def _summary(aid, raw, option_id, row_ids, cells, error) -> dict[str, Cell]:
             error(f"{where}: its cell is {kind}, so its summary must be {kind} too", key_line)
             continue
         text = short.markdown or short.not_known or ""
-        words = len(without_citations(text).split())
+        words = sum(1 for word in without_citations(text).split() if re.search(r"\w", word))
         if words > SUMMARY_MAX_WORDS:
             error(
                 f"{where} has {words} words; at most {SUMMARY_MAX_WORDS} fit the one-page print view, "

@@ -178,7 +178,9 @@ MISTAKES = {
         ["31 words", "at most 30"],
     ),
     "summary-not-known-for-a-cited-cell": (
-        lambda t: t.replace("      cost: >-\n        Free [@beta2026].", '      cost:\n        not_known: "?"'),
+        lambda t: t.replace(
+            "      cost: >-\n        Free [@beta2026].", '      cost:\n        not_known: "?"'
+        ),
         '      cost:\n        not_known: "?"',
         ["its cell is Markdown with a [@key] citation"],
     ),
@@ -274,7 +276,8 @@ def test_fixture_site_builds_the_page_with_numbered_citations_and_resolved_links
         for td in table.select("td.decide-table__cell")
     ]
     summaries = [" ".join(text.split()) for text in summaries]
-    assert summaries == ["Weekly therapy 1 .", "Not known. No price found.", "No visits 1 .", "Free 2 ."], summaries
+    expected = ["Weekly therapy 1 .", "Not known. No price found.", "No visits 1 .", "Free 2 ."]
+    assert summaries == expected, summaries
     assert not table.select(".decide-table__summary a")
     assert len(doc.select(".references__back a")) == 4, "back-links only to the cells' citations"
     sheet = soup(out / "questions-to-ask" / "index.html")
@@ -513,9 +516,7 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-PDF_OPS = re.compile(
-    rb"((?:-?[\d.]+\s+){6})(cm|Tm)\b|(-?[\d.]+)\s+Tf\b|(?<![\w<])(q|Q|Tj|TJ)(?!\w)"
-)
+PDF_OPS = re.compile(rb"((?:-?[\d.]+\s+){6})(cm|Tm)\b|(-?[\d.]+)\s+Tf\b|(?<![\w<])(q|Q|Tj|TJ)(?!\w)")
 
 
 def pdf_text_sizes(pdf: bytes) -> list[float]:

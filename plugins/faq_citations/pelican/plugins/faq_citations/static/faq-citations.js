@@ -63,6 +63,8 @@
     var reference = popover.querySelector(".cite-popover__reference");
     reference.replaceChildren();
     (entry || preview).childNodes.forEach(function (node) { reference.appendChild(node.cloneNode(true)); });
+    var card = entry && cardFor(link);
+    if (card) reference.appendChild(card.cloneNode(true));
     popover.querySelector(".cite-popover__title").textContent = "Reference " + link.textContent;
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
@@ -72,6 +74,17 @@
     place(link);
     popover.querySelector(".cite-popover__close").focus({ preventScroll: true });
   }
+
+  // An evidence card is in its source's reference entry once; every preview of that source shows it too.
+  function cardFor(link) {
+    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    return target && target.querySelector(".evidence-card");
+  }
+  cites.forEach(function (link) {
+    var card = cardFor(link);
+    var preview = link.parentNode.querySelector(".cite__preview");
+    if (card && preview && !preview.querySelector(".evidence-card")) preview.appendChild(card.cloneNode(true));
+  });
 
   cites.forEach(function (link) {
     var item = link.parentNode;

@@ -163,11 +163,9 @@ def append_references(md, ext, root, order, numbers, places, ids) -> None:
         entry = etree.SubElement(listing, "li", {"id": f"ref-{key}", "tabindex": "-1"})
         entry.tail = "\n"
         text = etree.SubElement(entry, "span", {"class": "references__entry"})
-        text.text = md.htmlStash.store(ext.bibliography.format(key).html)
-        text.tail = " "
         card = ext.getConfig("evidence_card")(key)  # evidence cards: the source's label and finding, once
-        if card:
-            text.tail = f" {md.htmlStash.store(card)} "
+        text.text = md.htmlStash.store(ext.bibliography.format(key).html + (f" {card}" if card else ""))
+        text.tail = " "
         back = etree.SubElement(entry, "span", {"class": "references__back"})
         cited_at = places[key]
         if len(cited_at) > 1:

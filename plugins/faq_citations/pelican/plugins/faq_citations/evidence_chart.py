@@ -67,7 +67,7 @@ def layout(studies: list[tuple[str, str, object]]) -> tuple[list[Mark], list[tup
     most = max(card.people for _key, _name, card in studies)
     kinds = [kind for kind in KINDS if any(card.kind == kind for *_rest, card in studies)]
     column = WIDTH / COLUMNS
-    row_h = 2 * R_MAX + 3 * TEXT_H + 14
+    row_h = 2 * R_MAX + 4 * TEXT_H + 10
     marks, rows, y = [], [], 0.0
     for kind in kinds:
         rows.append((kind, y))
@@ -110,6 +110,18 @@ def shape(mark: Mark) -> str:
     return f'<polygon {css} points="{points}"/>'
 
 
+def outcome_lines(outcome: str) -> list[str]:
+    """The outcome in lines of at most 12 characters ("no clear" / "difference"), so that
+    the words under neighbouring marks never run into each other."""
+    lines: list[str] = []
+    for word in outcome.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= 12:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def people_text(people: int) -> str:
     return f"{people:,} {'person' if people == 1 else 'people'}"
 
@@ -132,7 +144,11 @@ def render(title: str, studies: list[tuple[str, str, object]], chart_id: str = "
             f'<g>{shape(mark)}<text x="{mark.x:.1f}" y="{below:.0f}" text-anchor="middle">'
             f'<tspan font-weight="600">{esc(mark.name)}</tspan>'
             f'<tspan x="{mark.x:.1f}" dy="{TEXT_H}">{esc(people_text(mark.people))}</tspan>'
-            f'<tspan x="{mark.x:.1f}" dy="{TEXT_H}">{esc(mark.outcome)}</tspan></text></g>'
+            + "".join(
+                f'<tspan x="{mark.x:.1f}" dy="{TEXT_H}">{esc(line)}</tspan>'
+                for line in outcome_lines(mark.outcome)
+            )
+            + "</text></g>"
         )
     parts.append("</svg>")
     rows_html = "".join(
@@ -152,7 +168,7 @@ def render(title: str, studies: list[tuple[str, str, object]], chart_id: str = "
         f"the bigger it is, the more people took part. Its shape shows what it found for PTSD symptoms: "
         f"{legend}</figcaption>{''.join(parts)}"
         f'<details class="evidence-chart__data"><summary>The same data as a table</summary>'
-        f'<table><caption>{esc(title)}</caption><thead><tr><th scope="col">Study</th>'
+        f'<table><thead><tr><th scope="col">Study</th>'
         f'<th scope="col">Kind</th>'
         f'<th scope="col">People</th><th scope="col">What it found for PTSD symptoms</th></tr></thead>'
         f"<tbody>{rows_html}</tbody></table></details></figure>"

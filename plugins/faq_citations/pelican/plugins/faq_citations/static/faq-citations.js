@@ -63,8 +63,6 @@
     var reference = popover.querySelector(".cite-popover__reference");
     reference.replaceChildren();
     (entry || preview).childNodes.forEach(function (node) { reference.appendChild(node.cloneNode(true)); });
-    var card = entry && cardFor(link);
-    if (card) reference.appendChild(card.cloneNode(true));
     popover.querySelector(".cite-popover__title").textContent = "Reference " + link.textContent;
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
@@ -75,19 +73,11 @@
     popover.querySelector(".cite-popover__close").focus({ preventScroll: true });
   }
 
-  // An evidence card is in its source's reference entry once; every preview of that source shows it too.
-  function cardFor(link) {
-    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    return target && target.querySelector(".evidence-card");
-  }
-  cites.forEach(function (link) {
-    var card = cardFor(link);
-    var preview = link.parentNode.querySelector(".cite__preview");
-    if (card && preview && !preview.querySelector(".evidence-card")) preview.appendChild(card.cloneNode(true));
-  });
-
   cites.forEach(function (link) {
     var item = link.parentNode;
+    var ref = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    var card = ref && ref.querySelector(".evidence-card");
+    if (card) item.querySelector(".cite__preview").appendChild(card.cloneNode(true));
     item.addEventListener("mouseleave", function () { item.classList.remove("is-dismissed"); });
     link.addEventListener("focus", function () { item.classList.remove("is-dismissed"); });
     if (!supportsPopover) return;

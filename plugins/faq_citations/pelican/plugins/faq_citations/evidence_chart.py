@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+from .csl import plain_text
 from .errors import AuthorError
 from .evidence_cards import KINDS, OUTCOMES
 
@@ -152,7 +153,8 @@ def render(title: str, studies: list[tuple[str, str, object]], chart_id: str = "
         )
     parts.append("</svg>")
     rows_html = "".join(
-        f"<tr><td>{esc(mark.name)}</td><td>{esc(KINDS[mark.kind])}</td><td>{mark.people:,}</td>"
+        f'<tr><td><a href="#ref-{esc(mark.key)}">{esc(mark.name)}</a></td>'
+        f"<td>{esc(KINDS[mark.kind])}</td><td>{mark.people:,}</td>"
         f"<td>{esc(mark.outcome)}</td></tr>"
         for mark in marks
     )
@@ -173,6 +175,18 @@ def render(title: str, studies: list[tuple[str, str, object]], chart_id: str = "
         f'<th scope="col">People</th><th scope="col">What it found for PTSD symptoms</th></tr></thead>'
         f"<tbody>{rows_html}</tbody></table></details></figure>"
     )
+
+
+def study_name(bibliography, key: str) -> str:
+    """"Feder 2021": the first author's family name (or the title) and the year."""
+    if key not in bibliography:
+        return key
+    item = bibliography.entries[key].item
+    people = item.get("author") or []
+    first = people[0] if people else {}
+    who = first.get("family") or first.get("literal") or plain_text(item.get("title", key))[:24]
+    year = ((item.get("issued") or {}).get("date-parts") or [[None]])[0][0]
+    return f"{who} {year}" if year else who
 
 
 def studies_for(keys_text: str, line: int, cards, names) -> list[tuple[str, str, object]]:

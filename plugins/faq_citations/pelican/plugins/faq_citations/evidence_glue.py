@@ -24,7 +24,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from .csl import plain_text
 from .errors import report
 from .evidence_cards import KINDS, load_cards, missing_cards, slug
-from .evidence_chart import EvidenceChartExtension
+from .evidence_chart import EvidenceChartExtension, study_name
 
 DEFAULTS = {
     # The cards file, relative to PATH; a missing default file turns the feature off.
@@ -104,15 +104,7 @@ class EvidenceRenderer:
         return self._html[key]
 
     def name(self, key: str) -> str:
-        """ "Feder 2021": the first author's family name and the year."""
-        if key not in self.bibliography:
-            return key
-        item = self.bibliography.entries[key].item
-        people = item.get("author") or []
-        first = people[0] if people else {}
-        who = first.get("family") or first.get("literal") or plain_text(item.get("title", key))[:24]
-        year = ((item.get("issued") or {}).get("date-parts") or [[None]])[0][0]
-        return f"{who} {year}" if year else who
+        return study_name(self.bibliography, key)
 
     def chart_extension(self) -> EvidenceChartExtension:
         return EvidenceChartExtension(cards=self.cards, names=self.name)

@@ -127,7 +127,11 @@ def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
     """``(cards by key, problems)`` for the YAML ``text`` of the cards file ``path``.
 
     ``problems`` is ``[(level, AuthorError)]`` with level ``"error"`` or ``"warning"``."""
-    import yaml
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - PyYAML is the "evidence" extra
+        message = "evidence cards need PyYAML: pip install 'pelican-faq-citations[evidence]'"
+        return {}, [("error", AuthorError(message, None, path))]
 
     problems: list = []
     warnings: list = []

@@ -75,6 +75,16 @@ def test_groups_compare_by_items_and_span_not_by_source():
         ("[[@a]]", [(1, 5, [("a", N, "", "", 2)])]),
         ("see [@a]--[@b]", [(4, 8, [("a", N, "", "", 5)]), (10, 14, [("b", N, "", "", 11)])]),
         ("[@a] [x]: y", [(0, 4, [("a", N, "", "", 1)])]),
+        ("[X @a]", [(0, 6, [("a", N, "X", "", 3)])]),
+        ("[\nX @a]", [(0, 7, [("a", N, "X", "", 4)])]),
+        ("[@a, X]", [(0, 7, [("a", N, "", ", X", 1)])]),
+        # a link in a prefix or suffix is one inline: its ';' and ']' split nothing
+        ("[see [x](y;z) @a]", [(0, 17, [("a", N, "see [x](y;z)", "", 14)])]),
+        ("[see [x](y]z) @a]", [(0, 17, [("a", N, "see [x](y]z)", "", 14)])]),
+        ("[@a, [x](y;z)]", [(0, 14, [("a", N, "", ", [x](y;z)", 1)])]),
+        ("[see [x](y)@a]", [(0, 14, [("a", N, "see [x](y)", "", 11)])]),
+        ("[see ![x](y)@a]", [(0, 15, [("a", N, "see ![x](y)", "", 12)])]),
+        ("[see [x] @a]", [(0, 12, [("a", N, "see [x]", "", 9)])]),
     ],
 )
 def test_bracketed_groups(text, expected):
@@ -94,6 +104,22 @@ def test_bracketed_groups(text, expected):
         ("[@a]{x", [(0, 4, [("a", N, "", "", 1)])]),
         ("[@a][x", [(0, 4, [("a", N, "", "", 1)])]),
         ("[@a]{x\n}", [(0, 4, [("a", N, "", "", 1)])]),
+        # a link destination: escapes, nesting and line breaks
+        ("[@a](x \\) y)", [in_text("a", 1)]),
+        ("[@a](x \\)", [(0, 4, [("a", N, "", "", 1)])]),
+        ("[@a](x\\))", [in_text("a", 1)]),
+        ("[@a](x\\y)", [in_text("a", 1)]),
+        ("[@a](x(y)z)", [in_text("a", 1)]),
+        ("[@a](x(y)", [(0, 4, [("a", N, "", "", 1)])]),
+        ("[@a](x\ny)", [in_text("a", 1)]),
+        ("\n[@a](x\ny)", [in_text("a", 2)]),
+        ("[@a](x\nz\ny)", [in_text("a", 1)]),
+        ("[@a](x\n\ny)", [(0, 4, [("a", N, "", "", 1)])]),
+        # a reference label: code, nesting and line breaks
+        ("[@a][`x`]", [in_text("a", 1)]),
+        ("[@a][`x]`", [(0, 4, [("a", N, "", "", 1)])]),
+        ("[@a][[x]", [(0, 4, [("a", N, "", "", 1)])]),
+        ("[@a][x\ny]", [in_text("a", 1)]),
         # a group needs a key right after each ';'
         ("[@a; ]", [in_text("a", 1)]),
         ("[@a;; @b]", [in_text("a", 1), in_text("b", 6)]),
@@ -132,6 +158,15 @@ def test_brackets_that_are_not_a_group(text, expected):
         ("@a\n\n[p. 3]", [in_text("a", 0)]),
         ("@a [p. 3; x]", [in_text("a", 0)]),
         ("@a [p. 3", [in_text("a", 0)]),
+        ("@a []", [(0, 5, [("a", A, "", "", 0)])]),
+        ("@a [p. 3;@b]", [(0, 12, [("a", A, "", "p. 3", 0), ("b", N, "", "", 9)])]),
+        ("@a [p. 3]X", [(0, 9, [("a", A, "", "p. 3", 0)])]),
+        # a line break (not a blank line) between the key and its locator
+        ("@a\n", [in_text("a", 0)]),
+        ("@a\n ", [in_text("a", 0)]),
+        ("@a\n  ", [in_text("a", 0)]),
+        ("@a\n [p. 3]", [(0, 10, [("a", A, "", "p. 3", 0)])]),
+        ("@a\n  [p. 3]", [(0, 11, [("a", A, "", "p. 3", 0)])]),
     ],
 )
 def test_in_text_citations(text, expected):
@@ -296,6 +331,7 @@ def test_a_defined_reference_label_makes_a_link_not_a_locator():
         (", p. *33*", "33", "page", ""),
         (", s.v. x1", "x1", "sub-verbo", ""),
         (", {35-89}", "35-89", None, ""),
+        (", pp.iv", "iv", "page", ""),
         (", {3}", "3", "page", ""),
         (", {3-5}", "3-5", "page", ""),
         (", {35}", "35", None, ""),
@@ -345,3 +381,4 @@ def test_line_of_an_offset():
     text = "one\ntwo\nthree"
     assert [syntax.line_of(text, offset) for offset in (0, 3, 4, 8, 12)] == [1, 1, 2, 3, 3]
     assert syntax.line_of(text, 8, first_line=10) == 12
+    assert syntax.line_of("\nx", 1) == 2

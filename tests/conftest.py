@@ -40,15 +40,50 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# Scheduling under pytest-xdist (`make test`: --dist loadgroup --no-loadscope-reorder).
+# Work is handed out in collection order, one unit at a time to whichever worker is free;
+# so the layers whose tests are long go first and the many short unit tests fill the end,
+# and the two workers finish together. A unit is one test, except that the tests of a file
+# with a module- or class-scoped fixture (a fixture site, one vnu run, a fresh virtualenv)
+# are one unit (an xdist_group named after the file), so that fixture is made once.
+SCHEDULE = ("tools", "browser", "site", "sites", "oracle", "content", "unit")
+# the longest units of all, handed out first
+LONGEST = ("tools/test_bench.py", "sites/test_pelican_themes.py", "browser/test_accessibility.py")
+SHARED_SCOPES = {"module", "class", "package"}
+
+
+def _shares_a_fixture(item) -> bool:
+    definitions = getattr(item, "_fixtureinfo", None)
+    return bool(definitions) and any(
+        fixture.scope in SHARED_SCOPES
+        for fixtures in definitions.name2fixturedefs.values()
+        for fixture in fixtures
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Each test gets its layer's marker from its folder, and ``browser`` if it opens a page."""
+    """Each test gets its layer's marker from its folder, and ``browser`` if it opens a page;
+    the tests are ordered and grouped for the two xdist workers (see SCHEDULE)."""
     tests = Path(__file__).parent
+    layers = {}
     for item in items:
-        layer = Path(item.fspath).relative_to(tests).parts[0]
+        path = Path(item.fspath).relative_to(tests)
+        layer = path.parts[0]
+        layers[item] = (layer, path.as_posix())
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        if _shares_a_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(path.as_posix()))
+    items.sort(key=lambda item: _turn(*layers[item]))
+
+
+def _turn(layer: str, path: str) -> tuple[int, int]:
+    if path in LONGEST:
+        return (0, LONGEST.index(path))
+    return (1, SCHEDULE.index(layer) if layer in SCHEDULE else len(SCHEDULE))
 
 
 @pytest.fixture(scope="session")

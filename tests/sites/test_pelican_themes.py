@@ -49,9 +49,12 @@ def fresh_venv(tmp_path_factory) -> Path:
         "-w", str(root / "dist"), str(source))
     (wheel,) = (root / "dist").glob("pelican_faq_citations-*.whl")
     venv = root / "venv"
-    run(sys.executable, "-m", "venv", str(venv))
-    run(str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-c", str(ROOT / "constraints.txt"), f"{wheel}[pelican]")
+    # No pip of its own (this pip installs into it) and no .pyc compiled up front: the site
+    # sees the same packages, in a quarter of the time.
+    run(sys.executable, "-m", "venv", "--without-pip", str(venv))
+    run(sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
+        "--no-compile", "--disable-pip-version-check", "-c", str(ROOT / "constraints.txt"),
+        f"{wheel}[pelican]")
     return venv
 
 
@@ -136,7 +139,8 @@ def test_faq_and_sources_pages_fill_the_themes_content_block(built, theme):
     frame = [(tag.name, tag.get("id")) for tag in archives.find_all(recursive=False)]
     for name, heading in (("faq", "Frequently asked questions"), ("sources", "Sources")):
         html = soup(built[theme] / name / "index.html")
-        assert [(tag.name, tag.get("id")) for tag in html.select_one("body").find_all(recursive=False)] == frame
+        body = html.select_one("body")
+        assert [(tag.name, tag.get("id")) for tag in body.find_all(recursive=False)] == frame
         assert html.select_one("title").get_text().startswith(heading)
         assert [h1.get_text() for h1 in html.select("h1") if h1.get_text() == heading] == [heading]
     faq = soup(built[theme] / "faq" / "index.html")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -44,24 +45,36 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 # Work is handed out in collection order, one unit at a time to whichever worker is free;
 # so the layers whose tests are long go first and the many short unit tests fill the end,
 # and the two workers finish together. A unit is one test, except that the tests of a file
-# with a module- or class-scoped fixture (a fixture site, one vnu run, a fresh virtualenv)
-# are one unit (an xdist_group named after the file), so that fixture is made once.
+# that defines a module- or class-scoped fixture (a fixture site, one vnu run, a fresh
+# virtualenv) are one unit, so that fixture is made once. (xdist's own loadgroup reads
+# xdist_group marks by rewriting item._nodeid, which this pytest no longer reads; so the
+# scheduler below makes the units itself.)
 SCHEDULE = ("tools", "browser", "site", "sites", "oracle", "content", "unit")
 # the longest units of all, handed out first
 LONGEST = ("tools/test_bench.py", "sites/test_pelican_themes.py", "browser/test_accessibility.py")
-SHARED_SCOPES = {"module", "class", "package"}
+SHARED_FIXTURE_RE = re.compile(r"""scope\s*=\s*["'](?:module|class|package)["']""")
 
 
-def _shares_a_fixture(item) -> bool:
-    definitions = getattr(item, "_fixtureinfo", None)
-    return bool(definitions) and any(
-        fixture.scope in SHARED_SCOPES
-        for fixtures in definitions.name2fixturedefs.values()
-        for fixture in fixtures
-    )
+@functools.cache
+def _shares_a_fixture(path: str) -> bool:
+    """Whether the test file at ``path`` (relative to the root) defines a shared fixture."""
+    file = Path(__file__).parent.parent / path
+    return file.is_file() and bool(SHARED_FIXTURE_RE.search(file.read_text(encoding="utf-8")))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneTestOrOneFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if _shares_a_fixture(path) else nodeid
+
+    return OneTestOrOneFile(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Each test gets its layer's marker from its folder, and ``browser`` if it opens a page;
     the tests are ordered and grouped for the two xdist workers (see SCHEDULE)."""
@@ -75,8 +88,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, layer))
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-        if _shares_a_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(path.as_posix()))
     items.sort(key=lambda item: _turn(*layers[item]))
 
 

@@ -47,8 +47,9 @@ PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe -
 	--no-emit-index-url --no-emit-find-links
 
 PELICANOPTS ?=
-# make test: two pytest-xdist workers (this is a 2-core machine), one test file per worker
-# at a time, so a module's fixtures (a fixture site, one vnu run) are made once.
+# make test: two pytest-xdist workers (this is a 2-core machine), each test handed to the
+# first free worker in the order tests/conftest.py sets (long layers first); the tests of
+# a file with a module-scoped fixture (a fixture site, one vnu run) stay on one worker.
 TEST_WORKERS ?= 2
 
 .PHONY: help install html clean serve devserver publish rsync_upload \
@@ -120,7 +121,7 @@ rsync_upload: publish
 		"$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 test: $(TEST_STAMP) $(DOCS_STAMP) $(VENDOR_STAMP)
-	DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Mutation testing (mutmut 3, settings in pyproject.toml [tool.mutmut]) of the plugin's
 # modules against the unit tests; prints the score per file. Results stay in

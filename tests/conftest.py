@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -40,15 +41,60 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# Scheduling under pytest-xdist (`make test`: --dist loadgroup --no-loadscope-reorder).
+# Work is handed out in collection order, one unit at a time to whichever worker is free;
+# so the layers whose tests are long go first and the many short unit tests fill the end,
+# and the two workers finish together. A unit is one test, except that the tests of a file
+# that defines a module- or class-scoped fixture (a fixture site, one vnu run, a fresh
+# virtualenv) are one unit, so that fixture is made once. (xdist's own loadgroup reads
+# xdist_group marks by rewriting item._nodeid, which this pytest no longer reads; so the
+# scheduler below makes the units itself.)
+SCHEDULE = ("tools", "browser", "site", "sites", "oracle", "content", "unit")
+# the longest units of all, handed out first
+LONGEST = ("tools/test_bench.py", "sites/test_pelican_themes.py", "browser/test_accessibility.py")
+SHARED_FIXTURE_RE = re.compile(r"""scope\s*=\s*["'](?:module|class|package)["']""")
+
+
+@functools.cache
+def _shares_a_fixture(path: str) -> bool:
+    """Whether the test file at ``path`` (relative to the root) defines a shared fixture."""
+    file = Path(__file__).parent.parent / path
+    return file.is_file() and bool(SHARED_FIXTURE_RE.search(file.read_text(encoding="utf-8")))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneTestOrOneFile(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if _shares_a_fixture(path) else nodeid
+
+    return OneTestOrOneFile(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Each test gets its layer's marker from its folder, and ``browser`` if it opens a page."""
+    """Each test gets its layer's marker from its folder, and ``browser`` if it opens a page;
+    the tests are ordered and grouped for the two xdist workers (see SCHEDULE)."""
     tests = Path(__file__).parent
+    layers = {}
     for item in items:
-        layer = Path(item.fspath).relative_to(tests).parts[0]
+        path = Path(item.fspath).relative_to(tests)
+        layer = path.parts[0]
+        layers[item] = (layer, path.as_posix())
         if layer in LAYERS:
             item.add_marker(getattr(pytest.mark, layer))
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: _turn(*layers[item]))
+
+
+def _turn(layer: str, path: str) -> tuple[int, int]:
+    if path in LONGEST:
+        return (0, LONGEST.index(path))
+    return (1, SCHEDULE.index(layer) if layer in SCHEDULE else len(SCHEDULE))
 
 
 @pytest.fixture(scope="session")

@@ -369,12 +369,14 @@ def main(argv=None) -> int:
     logging.getLogger().handlers[:] = [handler, builder.log]
     logging.getLogger().setLevel(logging.WARNING)
     builder.build()
+    # The files as built, taken before "Serving on" is printed: an edit saved the moment the
+    # server is up (before the loop's first look) is a change, not part of the baseline.
+    before = snapshot(builder.content)
     server = http.server.ThreadingHTTPServer((args.bind, args.port), make_handler(builder))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving on http://{args.bind}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
 
-    before = snapshot(builder.content)
     try:
         while True:
             time.sleep(args.interval)

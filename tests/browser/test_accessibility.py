@@ -15,7 +15,11 @@ from support import AXE_JS, need_tool, page_urls
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+# Dark mode only swaps the colour custom properties (site.css; test_dark_mode_is_colours_only
+# holds it to that), so in dark only the WCAG rules that read colours can answer differently:
+# those run in both schemes, every other rule in light alone.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations"]})
     .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.slice(0, 3).map(n =>
             n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " "))})))"""
@@ -27,12 +31,36 @@ def test_axe_finds_no_wcag_a_or_aa_violations(open_page, server, site, scheme):
     page = open_page(color_scheme=scheme, bypass_csp=True)
     page.context.add_init_script(path=str(axe))  # defines window.axe on every page, before load
     report = []
+    only = ({"type": "tag", "values": WCAG_TAGS} if scheme == "light"
+            else {"type": "rule", "values": COLOUR_RULES})
     for path in page_urls(site):
         page.goto(server + path)
-        for violation in page.evaluate(RUN_AXE, WCAG_TAGS):
+        for violation in page.evaluate(RUN_AXE, only):
             report.append(f"{path} [{scheme}] {violation['id']} ({violation['impact']}): {violation['help']}")
             report += [f"    {node}" for node in violation["nodes"]]
     assert not report, "\n".join(report)
+
+
+def test_dark_mode_is_colours_only():
+    """What the dark run above leaves out is sound only while the dark styles set colour
+    variables and nothing else (no display, size or content), and the colour rules are WCAG's."""
+    import re
+
+    from support import ROOT
+
+    css = (ROOT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    blocks = re.findall(r"@media[^{]*prefers-color-scheme:\s*dark[^{]*\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}", css)
+    assert blocks, "site.css has no dark-mode block"
+    for block in blocks:
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", block):
+            for declaration in filter(None, (d.strip() for d in body.split(";"))):
+                name, _, value = declaration.partition(":")
+                assert name.strip().startswith("--") and re.fullmatch(r"\s*#[0-9a-fA-F]{3,8}\s*", value), (
+                    f"dark mode sets {declaration!r} on {selector.strip()!r}: not a colour variable; "
+                    "run every axe rule in dark mode too (test_axe_finds_no_wcag_a_or_aa_violations)")
+    theme = [p for p in (ROOT / "theme").rglob("*") if p.is_file() and p.suffix in (".html", ".css", ".js")]
+    elsewhere = [p.name for p in theme if p.name != "site.css" and "prefers-color-scheme" in p.read_text()]
+    assert not elsewhere, f"dark-mode styles outside site.css: {elsewhere}"
 
 
 CITATION_STYLE = """link => {

@@ -49,9 +49,12 @@ def fresh_venv(tmp_path_factory) -> Path:
         "-w", str(root / "dist"), str(source))
     (wheel,) = (root / "dist").glob("pelican_faq_citations-*.whl")
     venv = root / "venv"
-    run(sys.executable, "-m", "venv", str(venv))
-    run(str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-c", str(ROOT / "constraints.txt"), f"{wheel}[pelican]")
+    # No pip of its own (this pip installs into it) and no .pyc compiled up front: the site
+    # sees the same packages, in a quarter of the time.
+    run(sys.executable, "-m", "venv", "--without-pip", str(venv))
+    run(sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
+        "--no-compile", "--disable-pip-version-check", "-c", str(ROOT / "constraints.txt"),
+        f"{wheel}[pelican]")
     return venv
 
 

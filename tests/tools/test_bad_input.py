@@ -1,10 +1,10 @@
 """Bad input: every author mistake fails the build with one line and loses nothing.
 
-Each case starts from a copy of tests/sites/minimal (in a temp folder, built
-with the real pelicanconf.py and so the real plugins) and adds one mistake.
-The build must exit non-zero, print exactly one line naming the file (with
-the line where there is one), never a traceback, and leave the existing
-output folder exactly as it was.
+Each case adds one mistake, in a file of its own, to a copy of tests/sites/minimal
+(in a temp folder, built with the real pelicanconf.py and so the real plugins); one
+build has them all, as a writer's run would. The build must exit non-zero, print
+exactly one line per mistake naming its file (with the line where there is one),
+never a traceback, and leave the existing output folder exactly as it was.
 
 Mistakes of the plugins' own syntax are tested where they can be, not here:
 FAQ and citation mistakes in tests/unit (the extension alone) and on the
@@ -49,9 +49,15 @@ def article(content, name, body="Text.\n", header=HEADER, encoding="utf-8"):
     return f"articles/{name}"
 
 
-def edit_field(content, name, field, value):
-    """Set (or with value None, remove) one front-matter field of a minimal-site article."""
+def edit_field(content, name, field, value, *, copy_as=None):
+    """Set (or with value None, remove) one front-matter field of a minimal-site article;
+    with ``copy_as``, of a copy of it under that name (with a title of its own)."""
     path = content / "articles" / name
+    if copy_as:
+        text = path.read_text(encoding="utf-8")
+        path = path.with_name(copy_as)
+        name = copy_as
+        path.write_text(text.replace("Title: ", f"Title: {copy_as} ", 1), encoding="utf-8")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if line.startswith(f"{field}:"))
     if value is None:
@@ -86,17 +92,17 @@ def not_utf8(content):
 
 
 def impossible_date(content):
-    rel, line = edit_field(content, "first-article.md", "Date", "2026-02-30")
+    rel, line = edit_field(content, "first-article.md", "Date", "2026-02-30", copy_as="bad-date.md")
     return rel, line, ["2026-02-30"]
 
 
 def missing_title(content):
-    rel, _ = edit_field(content, "first-article.md", "Title", None)
+    rel, _ = edit_field(content, "first-article.md", "Title", None, copy_as="no-title.md")
     return rel, 1, ["Title"]
 
 
 def missing_author(content):
-    rel, _ = edit_field(content, "first-article.md", "Author", None)
+    rel, _ = edit_field(content, "first-article.md", "Author", None, copy_as="no-author.md")
     return rel, 1, ["Author"]
 
 
@@ -138,23 +144,35 @@ def test_minimal_site_builds_without_mistakes(content, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("mistake", CASES, ids=[case.__name__.replace("_", "-") for case in CASES])
-def test_author_mistake_fails_with_one_line_and_keeps_the_output(content, old_output, mistake):
-    relative, line, words = mistake(content)
+def test_every_author_mistake_is_its_one_line_and_the_output_is_kept(content, old_output):
+    """Every mistake at once, each in a file of its own: one build reports each one as its
+    own line (file, line, the words that say what is wrong), fails, prints no traceback,
+    and leaves the existing output exactly as it was."""
+    expected = {}
+    for mistake in CASES:
+        relative, line, words = mistake(content)
+        expected[relative] = (mistake.__name__, line, words)
+    assert len(expected) == len(CASES), "two cases share a file"
     before = snapshot(old_output)
     result = build(old_output, content=content, settings={"EDITORIAL_TODAY": TODAY})
     printed = result.stdout + result.stderr
     assert result.returncode != 0, f"the build succeeded:\n{printed}"
     assert "Traceback" not in printed, printed
     errors = error_lines(result.stderr)
-    assert len(errors) == 1, f"expected exactly one error line:\n{result.stderr}"
-    naming = [text for text in printed.splitlines() if relative in text]
-    assert len(naming) == 1, f"expected exactly one line naming {relative}:\n{result.stderr}"
-    where = r"\d+" if line == "any" else (str(line) if line else None)
-    pattern = rf"^\S*{re.escape(relative)}{':' + where if where else ''}: error: "
-    assert re.match(pattern, errors[0]), f"expected {pattern!r}, got:\n{errors[0]}"
-    missing = [word for word in words if word not in errors[0]]
-    assert not missing, f"the message should mention {missing}: {errors[0]}"
+    problems = []
+    for relative, (case, line, words) in expected.items():
+        naming = [text for text in printed.splitlines() if f"{relative}:" in text or text.endswith(relative)]
+        if len(naming) != 1:
+            problems.append(f"{case}: expected exactly one line naming {relative}, got {naming}")
+            continue
+        pattern = rf"^\S*{re.escape(relative)}{':' + str(line) if line else ''}: error: "
+        if naming[0] not in errors or not re.match(pattern, naming[0]):
+            problems.append(f"{case}: expected {pattern!r}, got {naming[0]!r}")
+        missing = [word for word in words if word not in naming[0]]
+        if missing:
+            problems.append(f"{case}: the message should mention {missing}: {naming[0]}")
+    assert not problems, "\n".join(problems) + "\n\n" + result.stderr
+    assert len(errors) == len(CASES), f"expected {len(CASES)} error lines, one per mistake:\n{result.stderr}"
     assert snapshot(old_output) == before, "the failed build changed the existing output"
     leftovers = [p.name for p in old_output.parent.iterdir() if p.name.startswith(".output-")]
     assert not leftovers, f"the failed build left {leftovers} behind"

@@ -11,8 +11,8 @@ from support import ROOT
 
 def test_bench_reports_every_figure_on_a_tiny_site():
     result = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--sizes", "8", "--runs", "1", "--skip", "weight,devserver",
-         "--layers", "generator"],
+        [sys.executable, "-m", "tools.bench", "--sizes", "3", "--runs", "1", "--skip", "weight,devserver",
+         "--layers", "generator", "--check-files", "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -22,5 +22,6 @@ def test_bench_reports_every_figure_on_a_tiny_site():
                    "one-article rebuild, ours, generator cache", "one-article rebuild in make devserver",
                    "peak", "make check on each of", "Python start-up alone"):
         assert figure in out, figure
+    assert "make check on each of 1 real articles" in out
     assert "output identical to a clean build" in out
     assert "OUTPUT DIFFERS" not in out and "FAILS" not in out

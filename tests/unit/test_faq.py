@@ -142,6 +142,19 @@ def test_unknown_class_form():
         1, "unknown block type 'faqs' after ':::'; known types: 'faq'")
 
 
+def test_a_title_without_a_block_name():
+    assert error('::: "Questions"\n### Q?\nA.\n:::') == (
+        1, "unknown block type '\"Questions\"' after ':::'; known types: 'faq'")
+
+
+def test_an_answer_of_one_capital_letter():
+    assert html("::: faq\n### Q?\nX\n:::") == block(*DEFAULT, details("q", "Q?", "<p>X</p>"))
+
+
+def test_an_ampersand_that_is_no_entity_stays_as_typed_in_the_answer():
+    assert convert("::: faq\n### Q?\nFish &amp chips\n:::").faq_items[0]["answer"] == "Fish &amp chips"
+
+
 def test_two_mistakes_report_the_first():
     assert error("::: faq\n### \n### Q?\n:::")[0] == 2
 

@@ -4,10 +4,12 @@ metadata header, stashed code and raw HTML, and for citations that span lines.""
 from __future__ import annotations
 
 import json
+import re
+from types import SimpleNamespace
 
 import markdown
 import pytest
-from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension
+from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension, source_lines
 
 ITEMS = [{"id": "feder2014", "type": "article-journal", "title": "K", "issued": {"date-parts": [[2014]]}}]
 
@@ -55,3 +57,38 @@ def test_line_without_the_extra_extensions(bib_path):
 
 def test_line_in_a_header_only_document_counts_the_header(bib_path):
     assert line_of(bib_path, "Title: x\nSummary: y\nAuthor: z\n\n\n[@nope]") == 6
+
+
+# -- source_line and fail_citation alone, on the lines the extension keeps ------------------
+
+
+def lines(body, parsed, offset=0):
+    """What the extension keeps of a document: the body after the header (``offset`` lines)
+    and the lines the fence preprocessor saw (code stashed)."""
+    return SimpleNamespace(body_lines=body, parsed_lines=parsed, body_offset=offset)
+
+
+def test_a_line_right_after_stashed_code_maps_back_past_the_code():
+    ext = lines(["a", "```", "x", "```", "b"], ["a", "\x02wzxhzdk:0\x03", "b"], offset=2)
+    assert [source_lines.source_line(ext, index) for index in (0, 2)] == [3, 7]
+
+
+def test_mapping_treats_no_line_as_junk_in_a_long_document():
+    """difflib's autojunk would call a line that fills 1 % of a long document junk and match
+    nothing; each of these 250 identical lines still maps to itself after the code block."""
+    ext = lines(["```", "code", "```", *["same"] * 250], ["\x02wzxhzdk:0\x03", *["same"] * 250])
+    assert source_lines.source_line(ext, 100) == 103
+
+
+def test_fail_citation_finds_a_citation_over_two_lines_after_a_blank_first_line():
+    ext = lines(["", "x [see", "@nope] y"], ["", "x [see", "@nope] y"])
+    with pytest.raises(FaqCitationsError) as caught:
+        source_lines.fail_citation(ext, re.compile(r"\[see\s+@nope\]"), "unknown key")
+    assert (caught.value.line, str(caught.value)) == (2, "unknown key")
+
+
+def test_fail_citation_without_a_match_has_the_message_and_no_line():
+    ext = lines(["a"], ["a"])
+    with pytest.raises(FaqCitationsError) as caught:
+        source_lines.fail_citation(ext, re.compile("@nope"), "unknown key")
+    assert (caught.value.line, str(caught.value)) == (None, "unknown key")

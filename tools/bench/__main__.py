@@ -476,11 +476,11 @@ def devserver_section(edits: int) -> None:
               f"(first build {rebuilt[0]:.2f} s)")
 
 
-def check_section(runs: int) -> None:
-    """``make check FILE=...`` on every real article: a fresh process each time, as the
-    writer runs it; beside it, the bare Python start-up of the same interpreter."""
+def check_section(runs: int, limit: int | None = None) -> None:
+    """``make check FILE=...`` on every real article (or the first ``limit``): a fresh
+    process each time, as the writer runs it; beside it, the bare Python start-up."""
     print("\n## make check: one file's report (fresh process per run)\n")
-    articles = sorted((ROOT / "content" / "articles").glob("*.md"))
+    articles = sorted((ROOT / "content" / "articles").glob("*.md"))[:limit]
     times, startup = [], []
     for _ in range(runs):
         startup.append(run([PYTHON, "-c", "pass"]).seconds)
@@ -516,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", default="reader,generator",
                         help="content-cache layers to try for the one-article rebuild")
     parser.add_argument("--skip", default="", help="any of: weight,speed,devserver,check")
+    parser.add_argument("--check-files", type=int, metavar="N",
+                        help="make check on the first N real articles only (default: all)")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="also profile a full build of N synthetic articles")
     parser.add_argument("--plugin-paths", metavar="DIR,...",
@@ -540,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     if "devserver" not in skip:
         devserver_section(3 if args.quick else 5)
     if "check" not in skip:
-        check_section(runs)
+        check_section(runs, args.check_files)
     if args.profile:
         profile_section(args.profile)
     return 0

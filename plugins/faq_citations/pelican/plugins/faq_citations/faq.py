@@ -93,31 +93,6 @@ def faq_jsonld(items) -> str:
     )
 
 
-class SourceLinesPreprocessor(Preprocessor):
-    """Keeps the document's lines as written, metadata header included."""
-
-    def __init__(self, md, extension):
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, lines):
-        self.extension.source_lines = list(lines)
-        return lines
-
-
-class BodyStartPreprocessor(Preprocessor):
-    """Counts the header lines the ``meta`` extension removed."""
-
-    def __init__(self, md, extension):
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, lines):
-        self.extension.body_offset = len(self.extension.source_lines) - len(lines)
-        self.extension.body_lines = list(lines)
-        return lines
-
-
 class FaqFencePreprocessor(Preprocessor):
     """Checks every ``:::`` fence (with the writer's line numbers) and replaces
     fences and questions with marker blocks for ``FaqBlockProcessor``."""

@@ -20,12 +20,14 @@ What it prints:
      and generator caching layers, as a share of ``full``; and whether the
      cached rebuild's output equals a clean build of the edited content.
    Peak memory is the child's ``ru_maxrss`` (from ``os.wait4``).
-3. ``make devserver`` latency: tools/devserver.py on a free port over a temp
+3. The reader's first load by Lighthouse (tools/reader_bench.py): our theme beside
+   Pelican's simple and notmyidea themes on the same article, then every page type.
+4. ``make devserver`` latency: tools/devserver.py on a free port over a temp
    copy of content/, the time from saving an edit to one article until the
    server returns the page with the edit.
 
 Usage: ``make bench`` or ``.venv/bin/python -m tools.bench [--quick] [--sizes 100,1000]
-[--runs 3] [--skip weight,devserver] [--profile N]``.
+[--runs 3] [--skip weight,reader,devserver] [--profile N]``.
 """
 
 from __future__ import annotations
@@ -515,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs per figure (default 3)")
     parser.add_argument("--layers", default="reader,generator",
                         help="content-cache layers to try for the one-article rebuild")
-    parser.add_argument("--skip", default="", help="any of: weight,speed,devserver,check")
+    parser.add_argument("--skip", default="", help="any of: weight,reader,speed,devserver,check")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="also profile a full build of N synthetic articles")
     parser.add_argument("--plugin-paths", metavar="DIR,...",
@@ -531,6 +533,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs; command: {' '.join(['python -m tools.bench', *(argv or sys.argv[1:])])}")
     if "weight" not in skip:
         page_weight_section()
+    if "reader" not in skip:
+        print("\n## The reader's first load (Lighthouse)\n")
+        from tools import reader_bench
+
+        reader_bench.main(["--runs", "1" if args.quick else str(runs)])
     if "speed" not in skip:
         try:
             build_speed_section(sizes, runs, [layer for layer in args.layers.split(",") if layer])

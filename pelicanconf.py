@@ -85,7 +85,7 @@ JINJA_ENVIRONMENT = {
 # <section>). Only plain tag names here: typogrify 2.1.0 builds a broken regex
 # from more than one "tag.class" selector.
 TYPOGRIFY = True
-TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "script", "style", "sup", "section"]
+TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "script", "style", "sup", "section", "svg"]
 TYPOGRIFY_OMIT_FILTERS = []
 TYPOGRIFY_DASHES = "oldschool"
 
@@ -115,12 +115,18 @@ PLUGINS = [
 FAQ_CITATIONS_CITE_THIS_PAGE = True
 # Our theme includes the preview CSS (inlined) and JS itself, so the plugin adds neither.
 FAQ_CITATIONS_PREVIEW_ASSETS = False
+# Evidence cards (content/bibliography/evidence-cards.yaml, the plugin's default file): a card
+# checked more than 12 months ago is a warning (make publish fails); the kinds are explained on
+# /kinds-of-evidence/ (one heading per kind). "Today" is the editorial plugin's.
+FAQ_CITATIONS_EVIDENCE_REVIEW_MONTHS = 12
+FAQ_CITATIONS_EVIDENCE_KINDS_URL = "kinds-of-evidence/"
 
 
 # editorial plugin: review dates
 EDITORIAL_REVIEW_INTERVAL_MONTHS = 12
 # The date the build treats as "today" (ISO date). Empty: the real date.
 EDITORIAL_TODAY = os.environ.get("EDITORIAL_TODAY", "")
+FAQ_CITATIONS_EVIDENCE_TODAY = EDITORIAL_TODAY
 
 # Theme settings. Menu paths are relative to SITEURL.
 MENUITEMS = [

@@ -6,12 +6,15 @@ extension -- never a second parser of its syntax.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
 
 import markdown
 from pelican.plugins.faq_citations import Bibliography, FaqCitationsExtension, load_bibliography
 from pelican.plugins.faq_citations.bibliography import bibliography_files
+from pelican.plugins.faq_citations.evidence_cards import load_cards
+from pelican.plugins.faq_citations.evidence_chart import EvidenceChartExtension, study_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTENT = os.path.join(ROOT, "content")
@@ -31,11 +34,21 @@ def bibliography_files_of(content: str) -> list[str]:
     return bibliography_files("bibliography", content)
 
 
+@functools.cache
+def site_cards(content: str) -> dict:
+    """The evidence cards the build reads (``bibliography/evidence-cards.yaml``; its problems
+    are the build's), or ``{}``."""
+    path = os.path.join(content, "bibliography", "evidence-cards.yaml")
+    return load_cards(path, datetime.date.today())[0] if os.path.isfile(path) else {}
+
+
 def converter(content: str) -> markdown.Markdown:
     """Markdown as the site renders it (pelicanconf.py's extensions; toc gives headings their
-    ids), with the citation plugin's own extension."""
+    ids), with the citation plugin's own extensions (citations and FAQs, evidence charts)."""
+    bibliography = site_bibliography(content)
+    chart = EvidenceChartExtension(cards=site_cards(content), names=lambda key: study_name(bibliography, key))
     return markdown.Markdown(extensions=[
-        "extra", "sane_lists", "meta", "toc", FaqCitationsExtension(bibliography=site_bibliography(content)),
+        "extra", "sane_lists", "meta", "toc", FaqCitationsExtension(bibliography=bibliography), chart,
     ], extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}})
 
 

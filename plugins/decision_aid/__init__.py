@@ -8,7 +8,8 @@ Why each hook:
 
 * ``initialized`` -- clear the per-run cache (the devserver rebuilds in one process).
 * ``content_object_init`` -- load and check the data file (once per run), render
-  the cells through the faq_citations extension and put the page's cited keys in
+  the cells through the faq_citations extension (and their print summaries with
+  the same citation numbers) and put the page's cited keys in
   its metadata, so /sources/ lists the page (its generator runs after Pelican's).
 * ``all_generators_finalized`` -- every article and page is known: check each
   option's ``article`` slug and each ``{filename}`` link in a cell, then resolve
@@ -67,6 +68,7 @@ def build(path: str, settings) -> dict:
             )
         for mistake in [*errors, *render_errors]:
             report(mistake)
+        short = render.summaries(aid, cells, typogrify_for(settings)) if cells else {}
         options = [
             {
                 "id": option.id,
@@ -78,6 +80,10 @@ def build(path: str, settings) -> dict:
                         "row": row,
                         "html": Markup(cells.get((option.id, row["id"]), "")),
                         "not_known": option.cells[row["id"]].not_known if row["id"] in option.cells else None,
+                        "summary": Markup(short.get((option.id, row["id"]), "")),
+                        "summary_not_known": (
+                            option.summary[row["id"]].not_known if row["id"] in option.summary else None
+                        ),
                     }
                     for row in aid.rows
                 ],

@@ -6,9 +6,12 @@ reports every mistake as ``path:line: error: message`` in one build.
 
 Shape (content/data/compare-options.yaml): ``title``, ``reviewed`` (a date),
 ``rows`` (``id``, ``label``), ``options`` (``id``, ``name``, ``group``,
-``article`` -- a slug -- and ``cells``: one per row id), ``questions``
-(``topic``, ``items``). A cell is Markdown with at least one ``[@key]``
-citation, or ``{not_known: "why"}``.
+``article`` -- a slug -- ``cells``: one per row id, and ``summary``: the same
+row ids, each cell said in at most ``SUMMARY_MAX_WORDS`` words for the one-page
+print view), ``questions`` (``topic``, ``items``). A cell is Markdown with at
+least one ``[@key]`` citation, or ``{not_known: "why"}``. A summary only shortens
+its cell: it is ``not_known`` where the cell is, cites only the cell's sources and
+has no number the cell does not have.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from pelican.plugins.faq_citations.citations import citations_in
+from pelican.plugins.faq_citations.citations import CITATION_ITEM_RE, CITATION_RE, citations_in
 from pelican.plugins.faq_citations.errors import AuthorError
 
 # A link written the way Pelican's articles write it: [text]({filename}/pages/x.md).
 FILENAME_LINK_RE = re.compile(r"\]\(\{(?:filename|static)\}([^)#\s]*)(#[^)\s]*)?\)")
 CELL_HELP = 'write Markdown with a [@key] citation, or {not_known: "what we could not find and why"}'
+# The one-page print view holds 7 options x 7 rows at 7 pt only if each summary is this short.
+SUMMARY_MAX_WORDS = 30
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass
@@ -44,6 +50,7 @@ class Option:
     line: int
     article_line: int
     cells: dict[str, Cell]
+    summary: dict[str, Cell] = field(default_factory=dict)
 
 
 @dataclass
@@ -224,12 +231,12 @@ def _option(aid, raw, row_ids, error) -> Option | None:
     if not isinstance(raw, dict):
         error("each option must be a mapping with id, name, group, article and cells", line)
         return None
-    missing = [name for name in ("id", "name", "group", "article", "cells") if not raw.get(name)]
+    missing = [name for name in ("id", "name", "group", "article", "cells", "summary") if not raw.get(name)]
     if missing:
         which = raw.get("id") or raw.get("name") or "?"
         error(
             f"option {which!s} has no {', '.join(repr(m) for m in missing)}; "
-            "every option needs id, name, group, article (a slug) and cells",
+            "every option needs id, name, group, article (a slug), cells and summary",
             line,
         )
         if "id" in missing or "name" in missing or "cells" in missing:
@@ -258,6 +265,7 @@ def _option(aid, raw, row_ids, error) -> Option | None:
                 f"({CELL_HELP})",
                 _key_line(raw, "cells"),
             )
+    summary = _summary(aid, raw, option_id, row_ids, cells, error) if raw.get("summary") else {}
     return Option(
         id=option_id,
         name=str(raw["name"]),
@@ -266,11 +274,94 @@ def _option(aid, raw, row_ids, error) -> Option | None:
         line=line,
         article_line=_line(raw, "article"),
         cells=cells,
+        summary=summary,
     )
 
 
-def _cell(aid, option_id, row_id, value, key_line, cells_map, error) -> Cell | None:
-    where = f"cell '{row_id}' of option '{option_id}'"
+def cited_keys(text: str) -> list[str]:
+    """The keys of every ``[@key]`` in ``text``, in order."""
+    return [
+        item.group("key")
+        for match in re.finditer(CITATION_RE, text)
+        for part in match.group(1).split(";")
+        if (item := CITATION_ITEM_RE.fullmatch(part))
+    ]
+
+
+def without_citations(text: str) -> str:
+    return re.sub(CITATION_RE, "", text)
+
+
+def _summary(aid, raw, option_id, row_ids, cells, error) -> dict[str, Cell]:
+    """``summary:``: each row's cell in a few words, from the cell's own facts and sources."""
+    summary_map = raw["summary"]
+    if not isinstance(summary_map, dict):
+        error(
+            f"'summary' of option '{option_id}' must be a mapping of row id to a short cell",
+            _line(raw, "summary"),
+        )
+        return {}
+    summary: dict[str, Cell] = {}
+    for row_id, value in summary_map.items():
+        key_line = _key_line(summary_map, row_id)
+        if row_id not in row_ids:
+            error(
+                f"unknown row id '{row_id}' in the summary of option '{option_id}'; the rows are: "
+                f"{', '.join(row_ids)}",
+                key_line,
+            )
+            continue
+        short = _cell(aid, option_id, str(row_id), value, key_line, summary_map, error, kind="summary")
+        if short is None:
+            continue
+        summary[str(row_id)] = short
+        where = f"summary '{row_id}' of option '{option_id}'"
+        cell = cells.get(str(row_id))
+        if cell is None:
+            continue
+        if (cell.not_known is None) != (short.not_known is None):
+            kind = "{not_known: ...}" if cell.not_known else "Markdown with a [@key] citation"
+            error(f"{where}: its cell is {kind}, so its summary must be {kind} too", key_line)
+            continue
+        text = short.markdown or short.not_known or ""
+        words = sum(1 for word in without_citations(text).split() if re.search(r"\w", word))
+        if words > SUMMARY_MAX_WORDS:
+            error(
+                f"{where} has {words} words; at most {SUMMARY_MAX_WORDS} fit the one-page print view, "
+                "so say only the cell's main fact",
+                key_line,
+            )
+        if short.links:
+            error(f"{where} has a link; a summary is for print, so leave links to the cell", key_line)
+        if short.markdown:
+            new = [key for key in dict.fromkeys(cited_keys(text)) if key not in cited_keys(cell.markdown)]
+            if new:
+                error(
+                    f"{where} cites {', '.join(repr(k) for k in new)}, which its cell does not; "
+                    "a summary may cite only its cell's sources",
+                    _text_line(aid, key_line, new[0]),
+                )
+        full = cell.markdown or cell.not_known or ""
+        known = {n.replace(",", "") for n in NUMBER_RE.findall(without_citations(full))}
+        extra = [n for n in NUMBER_RE.findall(without_citations(text)) if n.replace(",", "") not in known]
+        if extra:
+            error(
+                f"{where} has the number {extra[0]!r}, which its cell does not have; "
+                "a summary may only shorten its cell's facts",
+                _text_line(aid, key_line, extra[0]),
+            )
+    for row_id in row_ids:
+        if row_id not in summary_map:
+            error(
+                f"option '{option_id}' has no summary for row '{row_id}'; add '{row_id}:' under its "
+                f"summary (at most {SUMMARY_MAX_WORDS} words from the cell, with its citation)",
+                _key_line(raw, "summary"),
+            )
+    return summary
+
+
+def _cell(aid, option_id, row_id, value, key_line, cells_map, error, kind="cell") -> Cell | None:
+    where = f"{kind} '{row_id}' of option '{option_id}'"
     if isinstance(value, dict):
         if set(value) != {"not_known"} or not str(value.get("not_known") or "").strip():
             error(

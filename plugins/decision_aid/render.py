@@ -7,6 +7,10 @@ those markers (our own, not parsed HTML). The reference list the extension
 appends comes after the last marker. A citation mistake is reported with the
 YAML line of the cell it is in, and that cell is dropped so the rest can render
 (every mistake in one build).
+
+The summaries (the one-page print view) cite only their cell's sources, so they
+reuse the numbers the cells got: ``summaries()`` writes each citation as a plain
+superscript number (no link, no preview, no back-link in the reference list).
 """
 
 from __future__ import annotations
@@ -14,14 +18,16 @@ from __future__ import annotations
 import re
 
 import markdown
+from pelican.plugins.faq_citations.citations import CITATION_RE
 from pelican.plugins.faq_citations.errors import AuthorError
 from pelican.plugins.faq_citations.extension import FaqCitationsExtension
 
-from .data import DecisionAid, text_line
+from .data import DecisionAid, cited_keys, text_line
 
 MARKER = "<!--decision-aid-cell-{}-->"
 MARKER_RE = re.compile(r"<!--decision-aid-cell-(\d+|end)-->")
 QUOTED = re.compile(r"'@?([^']+)'")
+CITE_NUMBER_RE = re.compile(r'<a [^>]*href="#ref-([^"]+)"[^>]*>(\d+)</a>')
 
 
 def markdown_document(cells) -> tuple[str, list[tuple[int, int]]]:
@@ -92,3 +98,32 @@ def render(aid: DecisionAid, bibliography, settings, typogrify=None) -> tuple[di
     if typogrify and references:
         references = typogrify(references)
     return rendered, references, list(getattr(md, "cited_keys", [])), errors
+
+
+def citation_numbers(cells_html) -> dict[str, str]:
+    """``{key: number}`` as the rendered cells show them."""
+    numbers: dict[str, str] = {}
+    for html in cells_html:
+        for key, number in CITE_NUMBER_RE.findall(html):
+            numbers.setdefault(key, number)
+    return numbers
+
+
+def summaries(aid: DecisionAid, cells_html: dict, typogrify=None) -> dict:
+    """``{(option id, row id): html}`` for every summary written as cited text."""
+    numbers = citation_numbers(cells_html.values())
+
+    def sup(match: re.Match) -> str:
+        shown = [numbers[key] for key in dict.fromkeys(cited_keys(match.group(0))) if key in numbers]
+        return f'<sup class="decide-cite">{",".join(shown)}</sup>' if shown else ""
+
+    rendered = {}
+    for option in aid.options:
+        for row_id, short in option.summary.items():
+            if short.markdown is None:
+                continue
+            text = re.sub(r"\s*" + CITATION_RE, sup, short.markdown)
+            html = markdown.markdown(text, output_format="html5")
+            html = typogrify(html) if typogrify else html
+            rendered[(option.id, row_id)] = html
+    return rendered

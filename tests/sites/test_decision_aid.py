@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -120,8 +121,8 @@ MISTAKES = {
         lambda t: t.replace("  - id: cost\n", "  - id: involves\n"),
         "  - id: involves\n    label: Typical cost",
         ["'involves' is used twice"],
-        3,
-    ),  # and 2 unknown 'cost' cells
+        5,
+    ),  # and 2 unknown 'cost' cells, 2 unknown 'cost' summaries
     "reviewed-not-a-date": (
         lambda t: t.replace("reviewed: 2026-03-03", "reviewed: last March"),
         "reviewed:",
@@ -146,6 +147,49 @@ MISTAKES = {
         "  - id: waiting",
         ["'article'"],
     ),
+    # The summaries (the one-page print view) only shorten their cells.
+    "summary-missing-row": (
+        lambda t: t.replace("      cost: >-\n        Free [@beta2026].\n", ""),
+        "    summary:\n      involves: >-\n        No visits",
+        ["no summary for row 'cost'", "30 words"],
+    ),
+    "no-summary": (
+        lambda t: t.replace(
+            "    summary:\n      involves: >-\n        Weekly therapy [@alpha2026].\n      cost:\n"
+            '        not_known: "No price found."\n',
+            "",
+        ),
+        "  - id: therapy",
+        ["'summary'"],
+    ),
+    "summary-new-source": (
+        lambda t: t.replace("Weekly therapy [@alpha2026].", "Weekly therapy [@alpha2026; @beta2026]."),
+        "Weekly therapy",
+        ["'beta2026'", "only its cell's sources"],
+    ),
+    "summary-new-number": (
+        lambda t: t.replace("Free [@beta2026].", "Free for 3 months [@beta2026]."),
+        "Free for 3",
+        ["'3'", "only shorten"],
+    ),
+    "summary-too-long": (
+        lambda t: t.replace("Free [@beta2026].", " ".join(["free"] * 31) + " [@beta2026]."),
+        "      cost: >-\n        free",
+        ["31 words", "at most 30"],
+    ),
+    "summary-not-known-for-a-cited-cell": (
+        lambda t: t.replace(
+            "      cost: >-\n        Free [@beta2026].", '      cost:\n        not_known: "?"'
+        ),
+        '      cost:\n        not_known: "?"',
+        ["its cell is Markdown with a [@key] citation"],
+    ),
+    "summary-unknown-row": (
+        lambda t: t.replace("      cost: >-\n        Free", "      price: >-\n        Free"),
+        "price: >-",
+        ["unknown row id 'price'", "summary"],
+        2,
+    ),  # and the summary's 'cost' is missing
 }
 
 
@@ -226,13 +270,23 @@ def test_fixture_site_builds_the_page_with_numbered_citations_and_resolved_links
     assert all(a["href"].endswith("/treatment/") for a in table.select(".decide-table__more"))
     sources = soup(out / "sources" / "index.html")
     assert any("Compare your options" in li.get_text() for li in sources.select("li#ref-alpha2026"))
+    # The print summaries: the cells' numbers, plain (no link, no second back-link).
+    summaries = [
+        (td.select_one(".decide-table__summary").get_text(" ", strip=True))
+        for td in table.select("td.decide-table__cell")
+    ]
+    summaries = [" ".join(text.split()) for text in summaries]
+    expected = ["Weekly therapy 1 .", "Not known. No price found.", "No visits 1 .", "Free 2 ."]
+    assert summaries == expected, summaries
+    assert not table.select(".decide-table__summary a")
+    assert len(doc.select(".references__back a")) == 4, "back-links only to the cells' citations"
     sheet = soup(out / "questions-to-ask" / "index.html")
     assert len(sheet.select(".questions__list textarea")) == 2 and not sheet.select("form")
 
 
 BUILD_MISTAKES = {
     "unknown-citation-key": (
-        lambda t: t.replace("Nothing up front [@beta2026].", "Nothing up front [@gamma2026]."),
+        lambda t: t.replace("[@beta2026].", "[@gamma2026]."),  # the cell and its summary
         "Nothing up front",
         ["'gamma2026'", "option 'waiting'"],
     ),
@@ -315,7 +369,7 @@ def test_every_option_has_every_row_and_every_cell_is_cited_or_not_known(site):
     text = doc.select_one(".decide__intro").get_text(" ")
     assert "cannot compare" in text and doc.select_one(".decide__intro a[href$='/what-is-ptsd/']")
     checked = doc.select_one(".decide__checked")
-    assert checked.select_one("time")["datetime"] == "2026-12-01"
+    assert checked.select_one("time")["datetime"] == data.load(str(DATA))[0].reviewed.isoformat()
     assert {a["href"].split("#")[1] for a in checked.select("a")} == {
         "review-cycle",
         "funding-and-conflicts-of-interest",
@@ -328,6 +382,24 @@ def test_every_option_has_every_row_and_every_cell_is_cited_or_not_known(site):
     assert doc.select_one(".crisis"), "crisis help on the page"
 
 
+def test_every_cell_prints_a_summary_numbered_like_the_cell(site):
+    doc = soup(site / "compare-options" / "index.html")
+    cells = doc.select("table.decide-table td.decide-table__cell")
+    assert len(cells) == 49
+    for cell in cells:
+        full, short = cell.select_one(".decide-table__full"), cell.select_one(".decide-table__summary")
+        where = f"{cell.find_parent('tr')['id']} {cell['class'][-1]}"
+        assert short and short.get_text(strip=True), f"{where}: no summary"
+        assert bool(full.select_one(".decide-table__not-known")) == bool(
+            short.select_one(".decide-table__not-known")
+        ), f"{where}: a summary is 'not known' exactly where its cell is"
+        numbers = {a.get_text() for a in full.select("sup.cite a[href^='#ref-']")}
+        shown = {n for sup in short.select("sup.decide-cite") for n in sup.get_text().split(",")}
+        assert shown <= numbers, f"{where}: the summary cites {shown - numbers}, which the cell does not"
+        assert shown or short.select_one(".decide-table__not-known"), f"{where}: summary without a source"
+        assert not short.select("a, [id]"), f"{where}: print-only text has no links or ids"
+
+
 def test_the_cells_read_at_grade_eight_or_lower(site):
     from tools.content_report import grade, prose
 
@@ -336,6 +408,8 @@ def test_the_cells_read_at_grade_eight_or_lower(site):
         element.decompose()
     text = prose(doc.select_one("table.decide-table"))
     assert grade(text) is not None and grade(text) <= 8, grade(text)
+    summaries = " ".join(prose(short) for short in doc.select(".decide-table__summary"))
+    assert grade(summaries) is not None and grade(summaries) <= 8, f"summaries: grade {grade(summaries)}"
 
 
 def test_the_decision_pages_are_linked_where_readers_decide(site):
@@ -442,28 +516,121 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-def test_print_layout_drops_the_site_chrome_and_keeps_the_table(open_page, server, tmp_path):
+PDF_OPS = re.compile(rb"((?:-?[\d.]+\s+){6})(cm|Tm)\b|(-?[\d.]+)\s+Tf\b|(?<![\w<])(q|Q|Tj|TJ)(?!\w)")
+
+
+def pdf_text_sizes(pdf: bytes) -> list[float]:
+    """The size in points of every run of text a PDF shows: each content stream
+    (zlib, as Chromium writes them) read for its q/Q, cm, Tm, Tf and Tj/TJ operators,
+    so a page Chromium shrank to fit shows its real, smaller type."""
+    sizes = []
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            stream = zlib.decompress(raw)
+        except zlib.error:
+            continue
+        ctm, stack, tm, font = 1.0, [], 1.0, 0.0
+        for matrix, op, size, word in PDF_OPS.findall(stream):
+            if op:
+                a, b, c, d = (float(x) for x in matrix.split()[:4])
+                scale = abs(a * d - b * c) ** 0.5
+                if op == b"cm":
+                    ctm *= scale
+                else:
+                    tm = scale
+            elif size:
+                font = float(size)
+            elif word == b"q":
+                stack.append(ctm)
+            elif word == b"Q":
+                ctm = stack.pop() if stack else 1.0
+            else:
+                sizes.append(round(font * tm * ctm, 2))
+    return sizes
+
+
+PAPER = {"Letter": (792, 612), "A4": (842, 595)}  # landscape, in points
+
+
+@pytest.mark.parametrize("paper", sorted(PAPER))
+def test_the_comparison_prints_on_one_landscape_page_at_seven_points(open_page, server, paper):
     page = open_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/compare-options/")
     page.emulate_media(media="print")
     assert page.locator("table.decide-table").evaluate("t => getComputedStyle(t).display") == "table"
     for hidden in (".site-nav", ".breadcrumbs", ".decide-table__label", ".decide-table__more"):
         assert not page.locator(hidden).first.is_visible(), hidden
-    assert page.locator(".site-footer .crisis").is_visible(), "crisis lines print"
-    page.screenshot(path=str(shots() / "compare-options-print.png"), full_page=True)
-    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    (shots() / "compare-options.pdf").write_bytes(pdf)
-    compare = pdf_pages(pdf)
-    boxes = [tuple(map(float, box.split())) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)]
-    assert boxes and all(x2 - x1 > y2 - y1 for x1, y1, x2, y2 in boxes), (
-        "every page of the comparison is landscape"
+    # Print shows each cell's summary, every option and every row, and the crisis lines.
+    assert page.locator(".decide-table__summary:visible").count() == 49
+    assert page.locator(".decide-table__full:visible").count() == 0
+    assert page.locator("thead th:visible").count() == 8
+    assert page.locator(".crisis--compact").is_visible(), "crisis lines on the printed page"
+    assert "/compare-options/" in page.locator(".decide__print-note").inner_text()
+    page.screenshot(path=str(shots() / f"compare-options-print-{paper}.png"), full_page=True)
+    whole = page.pdf(format=paper, prefer_css_page_size=True, print_background=True)
+    (shots() / f"compare-options-{paper}.pdf").write_bytes(whole)
+    boxes = [tuple(map(float, box.split())) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", whole)]
+    width, height = PAPER[paper]
+    assert boxes and all(
+        abs(x2 - x1 - width) < 2 and abs(y2 - y1 - height) < 2 for x1, y1, x2, y2 in boxes
+    ), f"every page is {paper} landscape: {boxes}"
+    # The sources start a new page, so without them what is left is exactly page 1.
+    references = page.locator(".decide__references")
+    assert references.evaluate("r => getComputedStyle(r).breakBefore") == "page"
+    references.evaluate("r => r.remove()")
+    first = page.pdf(format=paper, prefer_css_page_size=True, print_background=True)
+    sizes = pdf_text_sizes(first)
+    print(
+        f"print {paper}: {pdf_pages(whole)} pages; page 1 (title, decision, table, crisis line) "
+        f"{pdf_pages(first)} page, text {min(sizes)}-{max(sizes)} pt in {len(sizes)} runs"
     )
+    assert pdf_pages(whole) >= 2, "the sources follow the table"
+    assert pdf_pages(first) == 1, f"the comparison takes {pdf_pages(first)} pages on {paper}"
+    assert len(sizes) > 500 and min(sizes) >= 6.99, f"smallest text {min(sizes)} pt; 7 pt is the floor"
+
+
+def test_the_questions_sheet_prints_a_box_to_write_in_under_every_question(open_page, server):
+    page = open_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/questions-to-ask/")
+    # Three lines typed on screen print whole (longer answers need the box dragged larger).
+    page.locator("#q-2-1").fill("\n".join(f"line {n} of what the clinician said" for n in (1, 2, 3)))
     page.emulate_media(media="print")
     assert not page.locator(".site-nav").is_visible()
-    assert page.locator("textarea").first.evaluate("t => getComputedStyle(t).borderTopStyle") == "none"
+    assert page.locator(".crisis--compact").is_visible(), "crisis lines on the printed sheet"
+    fields = page.locator("textarea.questions__answer")
+    aid, _ = data.load(str(DATA))
+    assert fields.count() == sum(len(group["items"]) for group in aid.questions) + 1  # and the notes
+    shown = fields.evaluate_all(
+        """fs => fs.map(f => { const s = getComputedStyle(f);
+            return [f.id, s.borderTopStyle, s.borderBottomStyle, f.getBoundingClientRect().height,
+                    parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.2, f.scrollHeight,
+                    getComputedStyle(f.closest('.questions__item, .questions__topic')).breakInside]; })"""
+    )
+    for field, top, bottom, box, line, content, breaks in shown:
+        assert top == bottom == "solid", f"{field}: a box to write in ({top}/{bottom})"
+        assert box >= 3 * line, f"{field}: {box:.0f} px is under 3 lines of {line:.0f} px"
+        assert box >= content - 1, f"{field}: typed text cut off ({box:.0f} < {content} px)"
+        assert breaks == "avoid", f"{field}: its question can be split from its box"
     page.screenshot(path=str(shots() / "questions-to-ask-print.png"), full_page=True)
-    sheet = page.pdf(prefer_css_page_size=True, print_background=True)
-    (shots() / "questions-to-ask.pdf").write_bytes(sheet)
-    print(f"print: compare-options {compare} pages (A4 landscape), questions-to-ask {pdf_pages(sheet)} pages")
-    assert compare >= 1 and pdf_pages(sheet) >= 1
+    for paper in PAPER:
+        sheet = page.pdf(format=paper, prefer_css_page_size=True, print_background=True)
+        (shots() / f"questions-to-ask-{paper}.pdf").write_bytes(sheet)
+        sizes = pdf_text_sizes(sheet)
+        print(f"print questions-to-ask {paper}: {pdf_pages(sheet)} pages, text {min(sizes)}-{max(sizes)} pt")
+        assert 1 <= pdf_pages(sheet) <= 4 and min(sizes) >= 9.99, (pdf_pages(sheet), min(sizes))
+
+
+def test_the_questions_sheet_works_without_script_and_keeps_nothing(open_page, server):
+    page = open_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page.goto(server + "/questions-to-ask/")
+    loaded = len(page.requested_urls)
+    page.locator("#q-1-1").fill("Ask about CPT")
+    page.locator("#ask-emdr").check()
+    page.keyboard.press("Tab")
+    assert page.locator("#q-1-1").input_value() == "Ask about CPT"
+    assert page.locator("#ask-emdr").is_checked()
+    assert len(page.requested_urls) == loaded, f"typing sent something: {page.requested_urls[loaded:]}"
+    assert page.context.cookies() == []
+    page.reload()
+    assert page.locator("#q-1-1").input_value() == "", "nothing typed is kept after a reload"
+    assert not page.locator("#ask-emdr").is_checked()

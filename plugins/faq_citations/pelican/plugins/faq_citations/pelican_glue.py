@@ -56,6 +56,7 @@ from pelican.generators import Generator
 from pelican.readers import METADATA_PROCESSORS
 from pelican.utils import truncate_html_paragraphs, truncate_html_words
 
+from . import evidence_glue
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
 from .citations import CITATION_SUP_RE, REFERENCES_SECTION_RE, citations_in
 from .csl import DEFAULT_STYLE, plain_text, style_path
@@ -141,6 +142,8 @@ class FaqCitationsRun:
         )
         # This run's bibliography: set at get_generators, cleared at finalized.
         self.current: Bibliography | None = None
+        # Evidence cards (evidence_glue): this run's renderer, None without a cards file.
+        self.evidence: evidence_glue.EvidenceRenderer | None = None
 
     # -- initialized -------------------------------------------------------
 
@@ -173,6 +176,10 @@ class FaqCitationsRun:
                 "fix them and build again (the output was left as it was)"
             )
         logger.debug("faq_citations: %d bibliography entries", len(self.current))
+        cards = evidence_glue.load(pelican.settings)  # evidence cards: None without a cards file
+        self.evidence = (
+            None if cards is None else evidence_glue.EvidenceRenderer(pelican.settings, cards, self.current)
+        )
         return self.generator_class
 
     # -- readers_init --------------------------------------------------------
@@ -211,6 +218,8 @@ class FaqCitationsRun:
         if content.metadata["cited_keys"] and "summary" not in content.metadata and content._content:
             content.metadata["summary"] = summary_without_citations(content)
         content.cite_page = None
+        if isinstance(content, Article) and self.current is not None:  # citation JSON-LD and meta tags
+            content.cited_works = evidence_glue.cited_works(content.metadata["cited_keys"], self.current)
         if (
             isinstance(content, Article)
             and setting(content.settings, "FAQ_CITATIONS_CITE_THIS_PAGE")
@@ -246,6 +255,7 @@ class FaqCitationsRun:
     def finalize(self, pelican) -> None:
         """Reset for the next run (``--autoreload``); the parsed bibliography stays cached."""
         self.current = None
+        self.evidence = None
 
     def remember_settings(self, pelican) -> None:
         self.settings = pelican.settings
@@ -302,7 +312,9 @@ def one_line_stop(record: logging.LogRecord) -> bool:
     if isinstance(cause, (FaqCitationsConfigError, BuildStopped)):
         message = format_line(None, None, str(cause))
     else:  # --fatal: the mistake's own line was printed just before
-        message = format_line(None, None, "the build stopped at the first mistake (--fatal errors), listed above")
+        message = format_line(
+            None, None, "the build stopped at the first mistake (--fatal errors), listed above"
+        )
     record.msg, record.args, record.exc_info, record.exc_text = message, (), None, None
     return True
 
@@ -315,13 +327,16 @@ class FaqCitationsReaderMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._plain_settings = self.settings
+        evidence = self.run.evidence  # evidence cards: the reference list's cards and ::: evidence-chart
         self._faq_extension = FaqCitationsExtension(
             bibliography=self.run.current_bibliography(self.settings),
             faq_title=setting(self.settings, "FAQ_CITATIONS_FAQ_TITLE"),
             references_title=setting(self.settings, "FAQ_CITATIONS_REFERENCES_TITLE"),
+            **({"evidence_card": evidence.card_html} if evidence else {}),
         )
         markdown = dict(self.settings["MARKDOWN"])
-        markdown["extensions"] = [*markdown.get("extensions", []), self._faq_extension]
+        markdown["extensions"] = [*markdown.get("extensions", []), self._faq_extension,
+                                  *([evidence.chart_extension()] if evidence else [])]
         self.settings = {**self.settings, "MARKDOWN": markdown}
         self._faq_page = None
 
@@ -508,7 +523,12 @@ class FaqCitationsPagesGenerator(Generator):
             )
         sources.sort(key=lambda source: source["text"].casefold())
         self.faq_groups, self.sources = faq_groups, sources
-        self._update_context(("faq_groups", "sources"))
+        # evidence cards: each source's card, a cited key without one is an error; groups by kind
+        evidence, settings = self.run.evidence, self.settings
+        self.evidence_groups = (
+            evidence_glue.check_and_group(contents, sources, evidence.cards, settings) if evidence else []
+        )
+        self._update_context(("faq_groups", "sources", "evidence_groups"))
 
     def generate_output(self, writer):
         if setting(self.settings, "FAQ_CITATIONS_PREVIEW_ASSETS"):

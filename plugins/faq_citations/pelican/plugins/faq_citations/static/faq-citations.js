@@ -75,6 +75,9 @@
 
   cites.forEach(function (link) {
     var item = link.parentNode;
+    var ref = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    var card = ref && ref.querySelector(".evidence-card");
+    if (card) item.querySelector(".cite__preview").appendChild(card.cloneNode(true));
     item.addEventListener("mouseleave", function () { item.classList.remove("is-dismissed"); });
     link.addEventListener("focus", function () { item.classList.remove("is-dismissed"); });
     if (!supportsPopover) return;

@@ -3,26 +3,23 @@
   "use strict";
   var script = document.currentScript;
 
-  function copy(url, say) {
+  function copy(url, shown) {
     navigator.clipboard.writeText(new URL(url, location.href).href).then(function () {
-      say("Link copied");
+      shown.textContent = "Link copied";
     }, function () {
-      say("Copy failed: the link is at the end of the page");
+      shown.textContent = "Copy failed: the link is at the end of the page";
     });
   }
 
   document.querySelectorAll("button[data-copy-url]").forEach(function (button) {
     if (!navigator.clipboard) return;
     button.hidden = false;
-    button.addEventListener("click", function () {
-      copy(button.getAttribute("data-copy-url"), function (text) { button.textContent = text; });
-    });
+    button.addEventListener("click", function () { copy(button.dataset.copyUrl, button); });
   });
 
-  // Share: the system share sheet (phones), else copy the link. Without script it is
-  // a link to the share section; a button of the same box replaces it (no shift).
+  // Share sheet (phones), else copy. Without script a link to the share section; a
+  // button of the same box replaces it (no layout shift).
   document.querySelectorAll("a[data-share-url]").forEach(function (link) {
-    var status = link.nextElementSibling;
     var canShare = typeof navigator.share === "function";
     if (!canShare && !navigator.clipboard) return;
     var url = link.dataset.shareUrl;
@@ -33,7 +30,7 @@
     button.textContent = canShare ? link.textContent : "Copy link";
     link.replaceWith(button);
     button.addEventListener("click", function () {
-      if (!canShare) return copy(url, function (text) { status.textContent = text; });
+      if (!canShare) return copy(url, button.nextElementSibling);
       navigator.share({ title: link.dataset.shareTitle, url: new URL(url, location.href).href })
         .catch(function () { /* the reader cancelled */ });
     });
@@ -51,12 +48,12 @@
 
   // Narrow screens: a table row becomes a card, each cell labelled (site.css).
   document.querySelectorAll(".prose table").forEach(function (table) {
-    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+    var headings = Array.from(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
     if (headings.length < 3) return;
     table.querySelectorAll("tbody tr").forEach(function (row) {
-      Array.prototype.forEach.call(row.children, function (cell, index) {
+      Array.from(row.children).forEach(function (cell, index) {
         if (headings[index]) cell.setAttribute("data-label", headings[index]);
       });
     });
@@ -72,7 +69,7 @@
   openLinkedQuestion();
   window.addEventListener("hashchange", openLinkedQuestion);
 
-  // Citation previews: only with citations, once the text is on screen (FCP).
+  // Citation previews: once the text is on screen (FCP), else after 1.5 s.
   var loaded = !script || !document.querySelector("sup.cite");
   function loadPreviews() {
     if (loaded) return;
@@ -85,6 +82,6 @@
     new PerformanceObserver(function (list, observer) {
       if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); loadPreviews(); }
     }).observe({ type: "paint", buffered: true });
-  } catch (error) { /* no paint timing: the timer */ }
+  } catch (error) { /* no paint timing */ }
   setTimeout(loadPreviews, 1500);
 })();

@@ -10,6 +10,13 @@ pelicanconf.py, so plain `pelican` finds it too); the result is cached while the
 files are unchanged. The stylesheets are the faq_citations package's own
 (citations, previews) and then the theme's `INLINE_STYLESHEETS` (paths relative to
 the theme folder).
+
+Each written page then keeps only the rules it can use (purge.py: a rule naming a
+class, id or element that neither the page nor any of the site's scripts has is
+dropped), and its CSP hash is recomputed for the text that is left. That runs at
+`content_written`, so every page, the devserver's incremental writes included, gets
+the same result, and publish_extras reads the final policy at `finalized`.
+`INLINE_STYLES_PURGE = False` keeps the whole stylesheet in every page.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
+
+from .purge import present_in, used_css
 
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
@@ -81,7 +90,51 @@ def add_global(generator) -> None:
         (*paths, *(theme / name for name in extra)))
 
 
+STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def script_text(settings) -> str:
+    """Every script the site ships: the theme's and the faq_citations package's."""
+    from pelican.plugins import faq_citations
+
+    folders = (Path(settings["THEME"]) / "static", Path(faq_citations.__file__).parent / "static")
+    return "\n".join(path.read_text(encoding="utf-8")
+                     for folder in folders for path in sorted(folder.rglob("*.js")))
+
+
+def purged_page(html: str, scripts: str) -> str:
+    """``html`` with its inline stylesheet cut to the rules it uses and the CSP hash
+    updated; unchanged when its first <style> is not one whose hash the page lists."""
+    match = STYLE.search(html)
+    if not match:
+        return html
+    css = match.group(1)
+    old = csp_hash(css)[len("'sha256-"):-1]
+    if old not in html[:match.start()]:
+        return html  # not a style this plugin inlined (or no policy to keep true)
+    used = used_css(css, present_in(html, scripts))
+    if used == css:
+        return html
+    new = csp_hash(used)[len("'sha256-"):-1]
+    head = html[:match.start()].replace(old, new)
+    return head + "<style>" + used + "</style>" + html[match.end():]
+
+
+def purge_written(path, context) -> None:
+    """`content_written`: cut the page's inline CSS to what it uses."""
+    if not str(path).endswith(".html") or not context.get("INLINE_STYLES_PURGE", True):
+        return
+    if "THEME" not in context:
+        return
+    page = Path(path)
+    html = page.read_text(encoding="utf-8")
+    purged = purged_page(html, script_text(context))
+    if purged != html:
+        page.write_text(purged, encoding="utf-8", newline="")
+
+
 def register() -> None:
     from pelican import signals
 
     signals.generator_init.connect(add_global)
+    signals.content_written.connect(purge_written)

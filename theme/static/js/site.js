@@ -3,42 +3,40 @@
   "use strict";
   var script = document.currentScript;
 
+  function copy(url, shown) {
+    navigator.clipboard.writeText(new URL(url, location.href).href).then(function () {
+      shown.textContent = "Link copied";
+    }, function () {
+      shown.textContent = "Copy failed: the link is at the end of the page";
+    });
+  }
+
   document.querySelectorAll("button[data-copy-url]").forEach(function (button) {
     if (!navigator.clipboard) return;
     button.hidden = false;
-    button.addEventListener("click", function () {
-      var url = new URL(button.getAttribute("data-copy-url"), location.href).href;
-      navigator.clipboard.writeText(url).then(function () {
-        button.textContent = "Link copied";
-      }, function () {
-        button.textContent = "Copy failed: use the link below";
-      });
-    });
+    button.addEventListener("click", function () { copy(button.dataset.copyUrl, button); });
   });
 
-  // Share: the system share sheet (phones), else copy the link.
-  document.querySelectorAll("button[data-share-url]").forEach(function (button) {
-    var status = button.nextElementSibling;
+  // Share sheet (phones), else copy. Without script a link to the share section; a
+  // button of the same box replaces it (no layout shift).
+  document.querySelectorAll("a[data-share-url]").forEach(function (link) {
     var canShare = typeof navigator.share === "function";
     if (!canShare && !navigator.clipboard) return;
-    var url = new URL(button.getAttribute("data-share-url"), location.href).href;
-    var title = button.getAttribute("data-share-title");
-    if (!canShare) button.textContent = "Copy link";
-    button.hidden = false;
+    var url = link.dataset.shareUrl;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.setAttribute("data-share-url", url);
+    button.textContent = canShare ? link.textContent : "Copy link";
+    link.replaceWith(button);
     button.addEventListener("click", function () {
-      if (canShare) {
-        navigator.share({ title: title, url: url }).catch(function () { /* the reader cancelled */ });
-        return;
-      }
-      navigator.clipboard.writeText(url).then(function () {
-        if (status) status.textContent = "Link copied";
-      }, function () {
-        if (status) status.textContent = "Copy failed: the link is at the end of the page";
-      });
+      if (!canShare) return copy(url, button.nextElementSibling);
+      navigator.share({ title: link.dataset.shareTitle, url: new URL(url, location.href).href })
+        .catch(function () { /* the reader cancelled */ });
     });
   });
 
-  // Wide screens show the table of contents open beside the text.
+  // Wide screens: the table of contents open beside the text.
   var wide = window.matchMedia("(min-width: 68.75em)");
   function openToc() {
     document.querySelectorAll(".toc__details, [data-open-wide]").forEach(function (details) {
@@ -50,19 +48,19 @@
 
   // Narrow screens: a table row becomes a card, each cell labelled (site.css).
   document.querySelectorAll(".prose table").forEach(function (table) {
-    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+    var headings = Array.from(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
     if (headings.length < 3) return;
     table.querySelectorAll("tbody tr").forEach(function (row) {
-      Array.prototype.forEach.call(row.children, function (cell, index) {
+      Array.from(row.children).forEach(function (cell, index) {
         if (headings[index]) cell.setAttribute("data-label", headings[index]);
       });
     });
     table.setAttribute("data-reflow", "");
   });
 
-  // A link to an FAQ question (from /faq/ or a shared URL) opens its answer.
+  // A link to an FAQ question (#its-id) opens its answer.
   function openLinkedQuestion() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && document.getElementById(id);
@@ -71,21 +69,19 @@
   openLinkedQuestion();
   window.addEventListener("hashchange", openLinkedQuestion);
 
-  // Citation previews: only with citations, after the first contentful paint.
+  // Citation previews: once the text is on screen (FCP), else after 1.5 s.
+  var loaded = !script || !document.querySelector("sup.cite");
   function loadPreviews() {
+    if (loaded) return;
+    loaded = true;
     var previews = document.createElement("script");
     previews.src = new URL("../faq-citations.js", script.src).href;
     document.head.appendChild(previews);
   }
-  function afterFirstPaint(then) {  // once the text is on screen
-    var done = false;
-    function once() { if (!done) { done = true; then(); } }
-    try {
-      new PerformanceObserver(function (list, observer) {
-        if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); once(); }
-      }).observe({ type: "paint", buffered: true });
-    } catch (error) { /* no paint timing: the timer */ }
-    setTimeout(once, 1500);
-  }
-  if (script && document.querySelector("sup.cite")) afterFirstPaint(loadPreviews);
+  try {
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); loadPreviews(); }
+    }).observe({ type: "paint", buffered: true });
+  } catch (error) { /* no paint timing */ }
+  setTimeout(loadPreviews, 1500);
 })();

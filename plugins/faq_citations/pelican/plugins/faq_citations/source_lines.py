@@ -4,7 +4,8 @@ helpers that raise a ``FaqCitationsError`` with it.
 Python-Markdown keeps no line numbers. Two preprocessors keep the document as
 written (metadata header included) and the body the ``meta`` extension leaves;
 ``source_line`` maps a line as the fence preprocessor saw it (code already
-stashed) back to the file.
+stashed) back to the file; ``block_line`` finds where a block's inline text
+starts (for a citation's line).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import re
 
 from markdown.preprocessors import Preprocessor
 
-from .errors import FaqCitationsError
 
 
 class SourceLinesPreprocessor(Preprocessor):
@@ -56,17 +56,30 @@ def source_line(ext, parsed_index: int) -> int:
     return ext.body_offset + body_index + 1
 
 
-def fail(ext, parsed_index: int, message: str):
-    raise FaqCitationsError(message, source_line(ext, parsed_index))
+MARKERS_RE = re.compile(r"^(?:\s*(?:>|[-*+]|\d+[.)]|#{1,6}|\|)?\s*)*")
 
 
-def fail_citation(ext, where: re.Pattern, message: str):
-    """Raise for a citation; the line is the first one that ``where`` matches."""
-    for index, line in enumerate(ext.parsed_lines):
-        if where.search(line):
-            raise FaqCitationsError(message, source_line(ext, index))
-    text = "\n".join(ext.parsed_lines)
-    found = where.search(text)
-    if found:
-        raise FaqCitationsError(message, source_line(ext, text.count("\n", 0, found.start())))
-    raise FaqCitationsError(message, None)
+def block_line(ext, text: str) -> int | None:
+    """The 1-based source line where a block whose inline text is ``text``
+    starts: the first run of lines (as the fence preprocessor saw them) that
+    holds the block's lines in order -- a line equal to it after list, quote,
+    heading or table markers first, then one that merely contains it. ``None``
+    when the block is not found (text made by another extension)."""
+    wanted = [line.strip() for line in text.split("\n")]
+    lines = ext.parsed_lines
+    if not wanted or not lines:
+        return None
+    for exact in (True, False):
+        for start in range(len(lines) - len(wanted) + 1):
+            for offset, want in enumerate(wanted):
+                have = lines[start + offset].strip()
+                if exact:
+                    have = MARKERS_RE.sub("", have, count=1) if have != want else have
+                    ok = have == want or have.rstrip("|# ").strip() == want
+                else:
+                    ok = want in have
+                if not ok:
+                    break
+            else:
+                return source_line(ext, start)
+    return None

@@ -426,6 +426,29 @@ class _Scanner:
         return groups
 
 
+    def visible(self, offset: int) -> bool:
+        """Whether ``offset`` is plain text at the top level (not inside a code
+        span, an escape, an entity, raw HTML, math, a URL or a link destination)."""
+        t, i = self.text, 0
+        while i < offset:
+            end = self.atom_end(i)
+            if end is not None:
+                i = end
+                continue
+            if t[i] in "hHfFmMwW" and not self.after_string(i):
+                url = BARE_URL_RE.match(t, i)
+                if url:
+                    i = url.end()
+                    continue
+            if t[i] == "]" and t.startswith("(", i + 1):
+                paren = self.paren_end(i + 1)
+                if paren is not None:
+                    i = paren
+                    continue
+            i += 1
+        return i == offset
+
+
 def _normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
@@ -508,6 +531,22 @@ def _label(s: str) -> tuple[str | None, str]:
         ):
             return LOCATOR_TERMS[term], s[len(term) :].lstrip()
     return None, s
+
+
+def is_visible(text: str, offset: int) -> bool:
+    """Whether ``text[offset]`` is plain text (see ``_Scanner.visible``)."""
+    return _Scanner(text, None, ()).visible(offset)
+
+
+def bracket_is_link(text: str, start: int) -> bool:
+    """Whether the ``[...]`` at ``start`` is a link or span (``[x](url)``, ``[x][ref]``, ``[x]{.c}``)."""
+    scanner = _Scanner(text, None, ())
+    end = scanner.bracket_end(start)
+    return end is not None and not scanner.not_link_after(end)
+
+
+def bracket_end(text: str, start: int) -> int | None:
+    return _Scanner(text, None, ()).bracket_end(start)
 
 
 def find_citations(

@@ -138,6 +138,7 @@ class Bibliography:
     _style: CslStyle | None = None
     _engine: PandocEngine | None = None
     _formatted: dict[str, FormattedEntry] | None = None
+    _numeric: bool | None = None
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -162,7 +163,9 @@ class Bibliography:
     def numeric(self) -> bool:
         """Numeric styles: the page numbers its citations (a linked superscript);
         otherwise the style's ``<citation>`` prints them, one pandoc call per page."""
-        return style_is_numeric(style_path(self.style_name))
+        if self._numeric is None:
+            self._numeric = style_is_numeric(style_path(self.style_name))
+        return self._numeric
 
     def suggest(self, key: str) -> str | None:
         """The known key nearest to a mistyped ``key``, if any is near."""

@@ -158,13 +158,18 @@ class CitationInlineProcessor(InlineProcessor):
                 return None
             return first_line + restored.count("\n", 0, self.restored_offset(offset, shifts))
 
-        nested = [g for g in groups if g is not group and group.start <= g.start < group.end]
+        # A key inside a prefix or suffix ("[@a @b]", "[@a, compare @b]"): pandoc
+        # nests a citation there; here it is a mistake (most often a missing ';').
+        nested = any(
+            syntax.find_citations(part) for item in group.items for part in (item.prefix, item.suffix) if "@" in part
+        )
         shown = one_line(group.raw)
+        where = line_at(group.start)  # a citation's mistakes are reported where it starts
         if nested or any(item.key in ("", "*") for item in group.items):
-            ext.add_error(line_at(group.start), f"malformed citation {shown!r}; {MALFORMED_HELP}")
+            ext.add_error(where, f"malformed citation '{shown}'; {MALFORMED_HELP}")
         for item in group.items:
             if item.key and item.key != "*" and item.key not in bibliography:
-                ext.add_error(line_at(item.start), unknown_key_message(bibliography, item.key))
+                ext.add_error(where, unknown_key_message(bibliography, item.key))
         numeric = ext.numeric
         element = etree.Element("sup" if numeric else "span", {"class": "cite", CITE_INDEX_ATTR: str(len(ext.citation_groups))})
         items = []
@@ -200,7 +205,7 @@ class CitationInlineProcessor(InlineProcessor):
         line = None
         if first_line is not None:
             line = first_line + restored.count("\n", 0, self.restored_offset(start, shifts))
-        ext.add_error(line, f"malformed citation {shown!r}; {MALFORMED_HELP}")
+        ext.add_error(line, f"malformed citation '{shown}'; {MALFORMED_HELP}")
 
 
 def _parts(sup) -> dict[str, etree.Element]:

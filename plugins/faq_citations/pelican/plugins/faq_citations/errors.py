@@ -59,7 +59,7 @@ class FaqCitationsErrors(FaqCitationsError):
     def __init__(self, errors):
         errors = list(errors)
         first = errors[0]
-        super().__init__(first.message, first.line, first.path)
+        AuthorError.__init__(self, first.message, first.line, first.path)
         self.errors = errors
 
     def describe(self, path: str | None = None) -> str:
@@ -126,3 +126,7 @@ def report(
 def is_author_record(record: logging.LogRecord) -> bool:
     """Whether ``record`` was logged by ``report`` (and so carries the fields)."""
     return getattr(record, "author_message", None) is not None
+
+
+class BibliographyErrors(FaqCitationsErrors, BibliographyError):
+    """Every problem of a set of bibliography files (``errors``), as one exception."""

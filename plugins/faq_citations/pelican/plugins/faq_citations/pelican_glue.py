@@ -59,7 +59,7 @@ from pelican.utils import truncate_html_paragraphs, truncate_html_words
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
 from .citations import CITATION_SUP_RE, REFERENCES_SECTION_RE, citations_in
 from .csl import DEFAULT_STYLE, plain_text, style_path
-from .errors import AuthorError, BuildStopped, FaqCitationsConfigError, format_line, report
+from .errors import AuthorError, BuildStopped, FaqCitationsConfigError, each_error, format_line, report
 from .extension import DEFAULT_FAQ_TITLE, FaqCitationsExtension
 
 logger = logging.getLogger(__name__)
@@ -155,9 +155,14 @@ class FaqCitationsRun:
         """The build's bibliography, parsed again only when its files or the style change."""
         paths = bibliography_paths(settings)
         style = setting(settings, "FAQ_CITATIONS_CSL_STYLE")
-        signature = (style, tuple((path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in paths))
+        cache_dir = os.path.join(settings.get("CACHE_PATH") or "cache", "faq_citations")
+        signature = (
+            style,
+            cache_dir,
+            tuple((path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in paths),
+        )
         if self.bibliography is None or self.signature != signature:
-            self.bibliography, self.problems = load_bibliography(paths, style)
+            self.bibliography, self.problems = load_bibliography(paths, style, cache_dir)
             self.signature = signature
         return self.bibliography
 
@@ -329,10 +334,12 @@ class FaqCitationsReaderMixin:
         self._faq_page = None
         try:
             content, metadata = super().read(source_path)
-        except AuthorError as mistake:
-            # One line with the file and line; Pelican then skips the file
-            # ("Could not process", which a wrapper can match by path).
-            report(mistake, path=source_path)
+        except AuthorError as mistakes:
+            # One line per mistake, with the file and line, all of them in line
+            # order; Pelican then skips the file ("Could not process", which a
+            # wrapper can match by path).
+            for mistake in each_error(mistakes):
+                report(mistake, path=source_path)
             raise
         metadata.update(self._faq_page or self._faq_snapshot())
         return content, metadata

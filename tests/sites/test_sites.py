@@ -145,8 +145,8 @@ def test_site_without_bibliography_folder_builds(tmp_path):
 
 
 AUTHOR_MISTAKES = [
-    "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2] "
-    "or [@key, p. 12] (keys use letters, digits and _ - : .)",
+    "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2], "
+    "[see @key, p. 12] or @key [p. 12]",
     "nested.md:10: error: an FAQ block cannot contain another block; close the FAQ block opened at "
     "line 6 with ':::' first",
     "no-answer.md:10: error: the FAQ question 'Second?' has no answer; "

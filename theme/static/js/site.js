@@ -87,5 +87,5 @@
     } catch (error) { /* no paint timing: the timer */ }
     setTimeout(once, 1500);
   }
-  if (script && document.querySelector("sup.cite")) afterFirstPaint(loadPreviews);
+  if (script && document.querySelector(".cite .cite__item")) afterFirstPaint(loadPreviews);
 })();

@@ -54,13 +54,15 @@ class FormattedEntry:
     """An entry rendered once: ``html`` with DOI/PubMed/URL links, ``preview``
     without links (it sits inside the citation link), ``text`` without tags.
     ``key`` and ``item`` (its CSL-JSON) are there for templates and other
-    plugins that add to an entry (labels, cards)."""
+    plugins that add to an entry (labels, cards); ``rendered`` is the entry as
+    the style printed it, before the plugin added links."""
 
     html: str
     preview: str
     text: str
     key: str = ""
     item: dict = field(default_factory=dict)
+    rendered: str = ""
 
 
 def _link(url: str, label: str | None = None) -> str:
@@ -180,7 +182,7 @@ class Bibliography:
         item = self.entries[key].item if key in self.entries else {}
         linked = add_links(rendered, item)
         preview = without_links(linked)
-        return FormattedEntry(linked, preview, plain_text(preview), key, item)
+        return FormattedEntry(linked, preview, plain_text(preview), key, item, rendered)
 
     def format(self, key: str) -> FormattedEntry:
         """The entry for ``key`` rendered in the style; every entry is rendered in
@@ -199,16 +201,28 @@ class Bibliography:
         return self.engine.render(None, groups, files=self.files, every_entry=False)
 
 
+def is_csl_yaml(path: str) -> bool:
+    """A YAML file is a bibliography when it has pandoc's top-level ``references:``
+    (other YAML data, such as evidence cards, may share the folder)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return any(re.match(r"references\s*:", line) for line in handle)
+    except (OSError, UnicodeError):
+        return False
+
+
 def bibliography_files(setting, base_path: str = ".") -> list[str]:
-    """The files named by ``FAQ_CITATIONS_BIBLIOGRAPHY``: a folder (every .bib,
-    .json and .yaml in it, sorted) or a list of files. Relative paths start at ``base_path``."""
+    """The files named by ``FAQ_CITATIONS_BIBLIOGRAPHY``: a folder (every .bib
+    and .json in it, and every CSL-YAML .yaml, sorted) or a list of files.
+    Relative paths start at ``base_path``."""
     if isinstance(setting, (str, os.PathLike)):
         folder = os.path.join(base_path, setting)
-        return sorted(
+        paths = sorted(
             os.path.join(folder, name)
             for name in os.listdir(folder)
             if name.lower().endswith(BIBLIOGRAPHY_SUFFIXES) and not name.startswith(".")
         )
+        return [p for p in paths if not p.lower().endswith((".yaml", ".yml")) or is_csl_yaml(p)]
     return [os.path.join(base_path, path) for path in setting]
 
 

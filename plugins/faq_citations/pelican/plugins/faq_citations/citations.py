@@ -26,6 +26,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from markdown import util
 from markdown.extensions.toc import unique
@@ -39,13 +40,10 @@ CITATION_RE = r"\[(\s*-?@[^\[\]]*)\](?![(\[])"
 TRIGGER_RE = r"\[|-?@"
 CITE_INDEX_ATTR = "data-faqcitations"
 PART_ATTR = "data-faqcitations-part"
-# The rendered citation, for Pelican's automatic summary (see pelican_glue.summary_without_citations).
-CITATION_SUP_RE = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
-REFERENCES_SECTION_RE = re.compile(r'<section [^>]*class="references"[^>]*>.*?</section>', re.S)
 # What in a page's body is not its prose: the citations (their hidden previews are
 # references) and the reference list. The search index leaves these out.
 NOT_PROSE_SELECTORS = ("section.references", "sup.cite", ".cite__preview")
-MALFORMED_HELP = "write [@key], [@key1; @key2] or [@key, p. 12] (keys use letters, digits and _ - : .)"
+MALFORMED_HELP = "write [@key], [@key1; @key2], [see @key, p. 12] or @key [p. 12]"
 AUTHOR_DATE_LINK_RE = re.compile(r'<a href="#ref-([^"]+)" role="doc-biblioref">(.*?)</a>', re.S)
 ATTEMPT_RE = re.compile(r"\[\s*-?@")
 
@@ -73,6 +71,66 @@ class CitedGroup:
     items: list[CitedItem]
     raw: str
     line: int
+
+
+class _WithoutCitations(HTMLParser):
+    """Copies HTML but the citations (``sup.cite``; an author-date citation's
+    hidden previews) and the reference list."""
+
+    DROP = ("cite__preview", "references")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.depth = 0  # > 0 inside a dropped element
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth:
+            self.depth += tag not in VOID
+            return
+        if (tag == "sup" and "cite" in classes) or any(name in classes for name in self.DROP):
+            if self.out and self.out[-1][-1:].isspace() and tag == "sup":
+                self.out[-1] = self.out[-1].rstrip()
+            self.depth = 1
+            return
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.depth:
+            self.out.append(self.get_starttag_text())
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.handle_data(f"<!--{data}-->")
+
+
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def without_citations(fragment: str) -> str:
+    """``fragment`` (a page's HTML) without its citations' markup and previews
+    and without the reference list: for summaries and search."""
+    parser = _WithoutCitations()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out)
 
 
 def citations_in(text: str) -> list[str]:
@@ -144,11 +202,11 @@ class CitationInlineProcessor(InlineProcessor):
         bibliography = ext.bibliography
         labels = set(getattr(self.md, "references", {}) or {})
         groups = syntax.find_citations(data, is_known_key=bibliography.__contains__, reference_labels=labels)
-        group = next((g for g in groups if g.start >= m.start(0)), None)
         attempt = ATTEMPT_RE.match(data, m.start(0))
-        if group is None or group.start > m.start(0):
-            if attempt and not any(g.start <= m.start(0) < g.end for g in groups):
-                self.report_attempt(data, m.start(0), groups)
+        if attempt and not any(g.start <= m.start(0) < g.end for g in groups):
+            self.report_attempt(data, m.start(0), groups)
+        group = next((g for g in groups if g.start >= m.start(0)), None)
+        if group is None:
             return None, None, None
         restored, shifts = self.restore(data)
         first_line = ext.block_line(restored)
@@ -164,9 +222,15 @@ class CitationInlineProcessor(InlineProcessor):
             syntax.find_citations(part) for item in group.items for part in (item.prefix, item.suffix) if "@" in part
         )
         shown = one_line(group.raw)
-        where = line_at(group.start)  # a citation's mistakes are reported where it starts
+        where = line_at(group.items[0].start)  # a citation's mistakes: the line of its first key
         if nested or any(item.key in ("", "*") for item in group.items):
             ext.add_error(where, f"malformed citation '{shown}'; {MALFORMED_HELP}")
+        if syntax.inside_image_alt(data, group.start):
+            ext.add_error(
+                where,
+                f"a citation in an image's alt text ({shown}) cannot be linked or numbered; "
+                "cite the source in the text or caption next to the image",
+            )
         for item in group.items:
             if item.key and item.key != "*" and item.key not in bibliography:
                 ext.add_error(where, unknown_key_message(bibliography, item.key))
@@ -208,6 +272,11 @@ class CitationInlineProcessor(InlineProcessor):
         ext.add_error(line, f"malformed citation '{shown}'; {MALFORMED_HELP}")
 
 
+def publish_citations(md, groups) -> None:
+    """``md.citations``: each group as a dict (raw, line, items)."""
+    md.citations = [{"raw": g.raw, "line": g.line, "items": [i.as_dict() for i in g.items]} for g in groups]
+
+
 def _parts(sup) -> dict[str, etree.Element]:
     return {child.get(PART_ATTR): child for child in list(sup) if child.get(PART_ATTR)}
 
@@ -215,9 +284,9 @@ def _parts(sup) -> dict[str, etree.Element]:
 def fill_citations(md, ext, root, ids) -> None:
     """Fill each placeholder (numbered, or as the style prints it); append References."""
     placeholders = [element for element in root.iter() if CITE_INDEX_ATTR in element.attrib]
-    md.citations = [
-        {"raw": g.raw, "line": g.line, "items": [i.as_dict() for i in g.items]} for g in ext.citation_groups
-    ]
+    # document order: the order of the placeholders in the finished tree
+    order = [int(p.get(CITE_INDEX_ATTR)) for p in placeholders]
+    publish_citations(md, [ext.citation_groups[index] for index in order])
     if not placeholders:
         md.cited_keys = []
         return

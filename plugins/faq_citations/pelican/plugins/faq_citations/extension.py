@@ -54,7 +54,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import source_lines
 from .bibliography import Bibliography, load_bibliography
-from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations
+from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations, publish_citations
 from .errors import BibliographyErrors, FaqCitationsError, FaqCitationsErrors
 from .csl import DEFAULT_STYLE
 from .faq import (
@@ -80,6 +80,7 @@ class FaqCitationsTreeprocessor(Treeprocessor):
 
     def run(self, root):
         ext = self.extension
+        publish_citations(self.md, ext.citation_groups)
         ext.raise_errors()
         if not ext.questions and not ext.citation_groups:
             return None

@@ -57,7 +57,7 @@ from pelican.readers import METADATA_PROCESSORS
 from pelican.utils import truncate_html_paragraphs, truncate_html_words
 
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
-from .citations import CITATION_SUP_RE, REFERENCES_SECTION_RE, citations_in
+from .citations import citations_in, without_citations
 from .csl import DEFAULT_STYLE, plain_text, style_path
 from .errors import AuthorError, BuildStopped, FaqCitationsConfigError, each_error, format_line, report
 from .extension import DEFAULT_FAQ_TITLE, FaqCitationsExtension
@@ -452,7 +452,7 @@ def summary_without_citations(content) -> str:
     extension's citations and reference list (their hidden previews would leak
     into cards and meta tags); the patterns live with the markup in citations.py."""
     settings = content.settings
-    text = REFERENCES_SECTION_RE.sub("", CITATION_SUP_RE.sub("", content._content))
+    text = without_citations(content._content)
     max_paragraphs = settings.get("SUMMARY_MAX_PARAGRAPHS")
     if max_paragraphs is not None:
         text = truncate_html_paragraphs(text, max_paragraphs)

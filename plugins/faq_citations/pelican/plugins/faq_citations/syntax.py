@@ -545,6 +545,18 @@ def bracket_is_link(text: str, start: int) -> bool:
     return end is not None and not scanner.not_link_after(end)
 
 
+def inside_image_alt(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside the alt text of an image ``![alt](src)``."""
+    scanner = _Scanner(text, None, ())
+    start = text.rfind("![", 0, offset)
+    while start != -1:
+        end = scanner.bracket_end(start + 1)
+        if end is not None and end > offset and text.startswith(("(", "["), end):
+            return True
+        start = text.rfind("![", 0, start)
+    return False
+
+
 def bracket_end(text: str, start: int) -> int | None:
     return _Scanner(text, None, ()).bracket_end(start)
 

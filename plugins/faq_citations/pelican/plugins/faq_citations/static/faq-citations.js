@@ -2,7 +2,7 @@
    hover/focus previews (WCAG 2.2 SC 1.4.13). Without this file a citation is a link. */
 (function () {
   "use strict";
-  var cites = document.querySelectorAll("sup.cite .cite__item > a[href^='#']");
+  var cites = document.querySelectorAll(".cite .cite__item > a[href^='#']");
   if (!cites.length) return;
   var supportsPopover = typeof HTMLElement.prototype.showPopover === "function";
   var opener = null;
@@ -63,7 +63,9 @@
     var reference = popover.querySelector(".cite-popover__reference");
     reference.replaceChildren();
     (entry || preview).childNodes.forEach(function (node) { reference.appendChild(node.cloneNode(true)); });
-    popover.querySelector(".cite-popover__title").textContent = "Reference " + link.textContent;
+    // numeric styles: "Reference 3"; author-date: "Reference: Feder et al., 2014"
+    var label = link.textContent.trim();
+    popover.querySelector(".cite-popover__title").textContent = (/^\d+$/.test(label) ? "Reference " : "Reference: ") + label;
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
     opener = link;

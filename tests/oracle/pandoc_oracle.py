@@ -25,8 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "plugins" / "faq_citations"
 
 
-from pelican.plugins.faq_citations import engine as pandoc_engine
-from pelican.plugins.faq_citations import syntax as citation_syntax
 
 MODES = {"NormalCitation": "normal", "SuppressAuthor": "suppress-author", "AuthorInText": "author-in-text"}
 LEAKS = ("\x02", "\x03", "klzzwxh")
@@ -214,7 +212,9 @@ def plugin_run(texts: list[str], keys, workdir: Path, style: str | None = None) 
 
 def our_cites(runs: list[Plugin]) -> list[Ours]:
     """The plugin's groups as (key, mode, prefix, suffix), canonicalised by pandoc."""
-    fragments = [f for run in runs for g in run.citations for i in g["items"] for f in (i["prefix"], i["suffix"])]
+    fragments = [
+        f for run in runs for g in run.citations for i in g["items"] for f in (i["prefix"], i["suffix"])
+    ]
     canon_iter = iter(canon_markdown(fragments))
     result = []
     for run in runs:

@@ -1,7 +1,8 @@
 """Bibliography fixtures and the site's own bibliography files rendered by the
 plugin (``load_bibliography`` -> ``Bibliography.format``: the pre-check, pandoc's
 conversion, one --citeproc call) against plain ``pandoc --citeproc`` reading the
-same file, entry by entry, in AMA, APA, NLM/Vancouver and Chicago author-date.  Any difference not in allowlist.yaml
+same file, entry by entry, in AMA, APA, NLM/Vancouver and Chicago author-date.
+Any difference not in allowlist.yaml
 (``bibliography``: "file key style" -> reason) fails; so does any garbled entry
 (raw LaTeX, braces, escaped tags, raw EDTF, doubled punctuation)."""
 

@@ -138,7 +138,7 @@ def test_error_probe_line_of_an_unknown_key(name, tmp_path):
     """The same probes with the keys unknown: each error names its own line."""
     run = pandoc_oracle.plugin_run([CORPUS[name]["text"]], {"only_this_key"}, tmp_path)[0]
     lines = sorted({line for line, message in run.errors if message.startswith("unknown citation key")})
-    expected = sorted({line for line in CORPUS[name]["lines"]})
+    expected = sorted(set(CORPUS[name]["lines"]))
     bracketed = [line for line in expected if line in lines]
     assert bracketed == lines, run.errors
 

@@ -214,7 +214,8 @@ def test_zensical_lists_every_mistake_of_every_page(tmp_path):
 @pytest.mark.parametrize("name", TOOLS)
 def test_malformed_bibliography_is_one_line_with_its_line(name, tmp_path):
     site = copy_site(name, tmp_path)
-    line = replace_line(site / "refs.bib", "{10.1176/appi.ajp.2020.20050596}", "{10.1176/appi.ajp.2020.20050596")
+    doi = "{10.1176/appi.ajp.2020.20050596"
+    line = replace_line(site / "refs.bib", doi + "}", doi)
     result, _output = run_build(name, site)
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr

@@ -136,7 +136,8 @@ def test_faq_and_sources_pages_fill_the_themes_content_block(built, theme):
     frame = [(tag.name, tag.get("id")) for tag in archives.find_all(recursive=False)]
     for name, heading in (("faq", "Frequently asked questions"), ("sources", "Sources")):
         html = soup(built[theme] / name / "index.html")
-        assert [(tag.name, tag.get("id")) for tag in html.select_one("body").find_all(recursive=False)] == frame
+        children = html.select_one("body").find_all(recursive=False)
+        assert [(tag.name, tag.get("id")) for tag in children] == frame
         assert html.select_one("title").get_text().startswith(heading)
         assert [h1.get_text() for h1 in html.select("h1") if h1.get_text() == heading] == [heading]
     faq = soup(built[theme] / "faq" / "index.html")
@@ -192,8 +193,10 @@ def test_a_bibliography_mistake_stops_the_build_and_keeps_the_output(fresh_venv,
     result = pelican(fresh_venv, site, "--delete-output-directory")
     assert result.returncode == 1
     lines = mistake_lines(result)
-    year = next(n for n, line in enumerate(bib.read_text(encoding="utf-8").splitlines(), 1) if "year =" in line)
-    assert f"content/bibliography/refs.bib:{year}: error: malformed BibTeX: the '{{' that opens field 'year' " \
+    text = bib.read_text(encoding="utf-8").splitlines()
+    year = next(n for n, line in enumerate(text, 1) if "year =" in line)
+    assert f"content/bibliography/refs.bib:{year}: error: malformed BibTeX: the '{{' that opens field " \
+           "'year' " \
            "here is never closed; add the missing '}'" in lines
     assert all(line.startswith("content/bibliography/refs.bib:") for line in lines), lines
     assert (result.stdout + result.stderr).splitlines()[-1] == (

@@ -145,7 +145,7 @@ def test_undefined_string_is_kept_as_pandoc_does(tmp_path):
 
 
 def test_same_doi_under_two_keys_across_files_names_both(tmp_path):
-    bibliography, problems = load(
+    _bibliography, problems = load(
         tmp_path,
         {
             "a.bib": "@article{one,\n  title = {X},\n  doi = {10.1000/SAME}\n}\n",
@@ -163,7 +163,8 @@ def test_same_doi_under_two_keys_across_files_names_both(tmp_path):
 
 
 def test_same_pmid_under_two_keys_in_one_file(tmp_path):
-    text = "@article{one,\n  title = {X},\n  pmid = {123}\n}\n\n@article{two,\n  title = {Y},\n  pmid = {123}\n}\n"
+    text = ("@article{one,\n  title = {X},\n  pmid = {123}\n}\n\n"
+            "@article{two,\n  title = {Y},\n  pmid = {123}\n}\n")
     assert problems_of(tmp_path, text) == [
         (6, f"the same PMID 123 is under two keys: 'two' here and 'one' at {tmp_path / 'refs.bib'}:1; "
             "keep one key and cite it everywhere")
@@ -172,12 +173,14 @@ def test_same_pmid_under_two_keys_in_one_file(tmp_path):
 
 def test_csl_yaml_and_biblatex_names(tmp_path):
     yaml_text = "references:\n- id: yml2020\n  type: book\n  title: A <i>YAML</i> book\n"
-    bib = "@book{bl,\n  author = {family=Heuvel, given=Anna, prefix=van den, useprefix=true},\n  title = {T},\n  date = {2020}\n}\n"
+    bib = ("@book{bl,\n  author = {family=Heuvel, given=Anna, prefix=van den, useprefix=true},\n"
+           "  title = {T},\n  date = {2020}\n}\n")
     bibliography, problems = load(tmp_path, {"refs.yaml": yaml_text, "refs.bib": bib})
     assert problems == []
     assert bibliography.entries["yml2020"].line == 2
     assert bibliography.entries["bl"].item["author"][0]["family"] == "Heuvel"
-    assert "<i>YAML</i>" in bibliography.format("yml2020").html or "<em>YAML</em>" in bibliography.format("yml2020").html
+    html = bibliography.format("yml2020").html
+    assert "<i>YAML</i>" in html or "<em>YAML</em>" in html
 
 
 def test_malformed_json_names_the_line(tmp_path):

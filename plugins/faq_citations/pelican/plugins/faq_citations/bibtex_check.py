@@ -163,7 +163,8 @@ def _check_entry(text: str, at: int, problems: list, keys: dict) -> int:
     try:
         if name not in ENTRY_TYPES and name not in SPECIAL:
             near = difflib.get_close_matches(name, sorted(ENTRY_TYPES), n=1, cutoff=0.6)
-            hint = f"; did you mean '@{near[0]}'?" if near else "; use a BibTeX or BibLaTeX type such as '@article'"
+            hint = (f"; did you mean '@{near[0]}'?" if near
+                    else "; use a BibTeX or BibLaTeX type such as '@article'")
             raise _Stop(at, f"unknown entry type '@{kind.group(1)}'{hint}")
         body_start = entry.i
         entry.i += 1
@@ -211,7 +212,8 @@ def _check_entry(text: str, at: int, problems: list, keys: dict) -> int:
                         previous_end,
                         f"missing ',' after field {previous!r}; add a comma at the end of its value",
                     )
-                raise _Stop(field_at, f"field {field.group(0)!r} has no '='; write {field.group(0)} = {{...}}")
+                name_ = field.group(0)
+                raise _Stop(field_at, f"field {name_!r} has no '='; write {name_} = {{...}}")
             entry.i += 1
             if name != "string" and field_name in seen:
                 problems.append(
@@ -232,7 +234,9 @@ def _check_entry(text: str, at: int, problems: list, keys: dict) -> int:
             if entry.i < entry.n and text[entry.i] == closing:
                 return entry.i + 1
             if entry.i < entry.n and re.match(r"[A-Za-z_][\w\-:.+]*\s*=", text[entry.i :]):
-                raise _Stop(previous_end, f"missing ',' after field {previous!r}; add a comma at the end of its value")
+                raise _Stop(
+                    previous_end, f"missing ',' after field {previous!r}; add a comma at the end of its value"
+                )
             if entry.i >= entry.n or (text[entry.i] == "@" and text[entry.i - 1] == "\n"):
                 raise _Stop(body_start, f"this entry is never closed; add '{closing}' after its last field")
             raise _Stop(entry.i, f"unexpected {text[entry.i]!r} after field {previous!r}")

@@ -205,7 +205,7 @@ class CitationInlineProcessor(InlineProcessor):
     def to_data(offset: int, regions) -> int | None:
         """An offset of the written text in ``data``; None inside a group already replaced."""
         shift = 0
-        for data_start, data_end, start, end in regions:
+        for _data_start, data_end, start, end in regions:
             if offset >= end:
                 shift = (end - data_end)
             elif offset >= start:
@@ -221,7 +221,9 @@ class CitationInlineProcessor(InlineProcessor):
         groups = ext.scans.get(written)
         if groups is None:  # one scan of each paragraph as written, whatever was replaced since
             labels = set(getattr(self.md, "references", {}) or {})
-            groups = syntax.find_citations(written, is_known_key=bibliography.__contains__, reference_labels=labels)
+            groups = syntax.find_citations(
+                written, is_known_key=bibliography.__contains__, reference_labels=labels
+            )
             ext.scans[written] = groups
         here = self.to_written(m.start(0), regions)
         if ATTEMPT_RE.match(data, m.start(0)) and not any(g.start <= here < g.end for g in groups):
@@ -243,7 +245,10 @@ class CitationInlineProcessor(InlineProcessor):
         # A key inside a prefix or suffix ("[@a @b]", "[@a, compare @b]"): pandoc
         # nests a citation there; here it is a mistake (most often a missing ';').
         nested = any(
-            syntax.find_citations(part) for item in group.items for part in (item.prefix, item.suffix) if "@" in part
+            syntax.find_citations(part)
+            for item in group.items
+            for part in (item.prefix, item.suffix)
+            if "@" in part
         )
         shown = one_line(group.raw)
         where = line_at(group.items[0].start)  # a citation's mistakes: the line of its first key
@@ -259,7 +264,9 @@ class CitationInlineProcessor(InlineProcessor):
             if item.key and item.key != "*" and item.key not in bibliography:
                 ext.add_error(where, unknown_key_message(bibliography, item.key))
         numeric = ext.numeric
-        element = etree.Element("sup" if numeric else "span", {"class": "cite", CITE_INDEX_ATTR: str(len(ext.citation_groups))})
+        element = etree.Element(
+            "sup" if numeric else "span", {"class": "cite", CITE_INDEX_ATTR: str(len(ext.citation_groups))}
+        )
         items = []
         for number, item in enumerate(group.items):
             items.append(

@@ -55,8 +55,8 @@ from markdown.treeprocessors import Treeprocessor
 from . import source_lines
 from .bibliography import Bibliography, load_bibliography
 from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations, publish_citations
-from .errors import BibliographyErrors, FaqCitationsError, FaqCitationsErrors
 from .csl import DEFAULT_STYLE
+from .errors import BibliographyErrors, FaqCitationsError, FaqCitationsErrors
 from .faq import (
     DEFAULT_FAQ_TITLE,
     FaqBlockProcessor,

@@ -307,7 +307,9 @@ def one_line_stop(record: logging.LogRecord) -> bool:
     if isinstance(cause, (FaqCitationsConfigError, BuildStopped)):
         message = format_line(None, None, str(cause))
     else:  # --fatal: the mistake's own line was printed just before
-        message = format_line(None, None, "the build stopped at the first mistake (--fatal errors), listed above")
+        message = format_line(
+            None, None, "the build stopped at the first mistake (--fatal errors), listed above"
+        )
     record.msg, record.args, record.exc_info, record.exc_text = message, (), None, None
     return True
 

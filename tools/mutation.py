@@ -29,8 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = ROOT / ".mutation"
 LINKS = {
     "pelican": ROOT / "plugins" / "faq_citations" / "pelican",
-    # the citation parser, still beside the package (imported as faq_citations.citation_syntax)
-    "faq_citations": ROOT / "plugins" / "faq_citations",
     "tests": ROOT / "tests",
     "tools": ROOT / "tools",
     "plugins": ROOT / "plugins",

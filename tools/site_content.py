@@ -24,7 +24,9 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 @functools.cache
 def site_bibliography(content: str) -> Bibliography:
     """The bibliography the build reads (``content/bibliography/``); its problems are the build's."""
-    bibliography, _problems = load_bibliography(bibliography_files_of(content))
+    # pandoc's results are shared with the build's (Pelican's CACHE_PATH, "cache/")
+    cache = os.path.join(ROOT, "cache", "faq_citations")
+    bibliography, _problems = load_bibliography(bibliography_files_of(content), cache_dir=cache)
     return bibliography
 
 

@@ -1,8 +1,2 @@
-"""The oracle tests import their harness (pandoc_oracle) from this folder."""
-
-import sys
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+"""The oracle tests import their harness (``pandoc_oracle``) from this folder:
+pytest's default ``prepend`` import mode puts a test's folder first on the path."""

@@ -1,4 +1,5 @@
-"""pandoc (from the ``pypandoc-binary`` wheel) as the reference for citation syntax.
+"""pandoc (from the ``pypandoc-binary`` wheel) as the reference for citation syntax,
+and the plugin (its Markdown extension, end to end) as what is compared.
 
 Each batch is ONE pandoc call: every snippet goes into its own fenced div
 (``::: {#case-N}``), so one ``pandoc -f markdown -t json`` run parses the whole
@@ -12,30 +13,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown
 import pypandoc
+from pelican.plugins.faq_citations import FaqCitationsError, FaqCitationsExtension, load_bibliography
+from pelican.plugins.faq_citations.errors import each_error
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "plugins" / "faq_citations"
 
 
-def _load(name: str):
-    """A pure plugin module by file (the plugin's folders are being re-laid; these
-    two modules import nothing from it), without putting its folder on sys.path."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(f"faq_citations_oracle_{name}", PLUGIN / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-citation_syntax = _load("citation_syntax")
-pandoc_engine = _load("pandoc_engine")
 
 MODES = {"NormalCitation": "normal", "SuppressAuthor": "suppress-author", "AuthorInText": "author-in-text"}
 LEAKS = ("\x02", "\x03", "klzzwxh")
@@ -177,36 +166,69 @@ def paragraphs(text: str):
         offset += len(part) + 2
 
 
-def our_cites(texts: list[str]) -> list[Ours]:
-    raw: list[list[citation_syntax.CitationGroup]] = []
-    lines: list[list[int]] = []
+def oracle_bibliography(keys, workdir: Path):
+    """A CSL-JSON file with one entry per key (so every key pandoc cites is known)."""
+    refs = workdir / "oracle-refs.json"
+    refs.write_text(
+        json.dumps(
+            [
+                {"id": k, "type": "book", "title": f"Title {n}", "author": [{"family": f"Author{n}"}],
+                 "issued": {"date-parts": [[2000 + n % 20]]}}
+                for n, k in enumerate(sorted(k for k in keys if k not in ("", "*")))
+            ]
+        ),
+        encoding="utf-8",
+    )
+    bibliography, problems = load_bibliography([str(refs)])
+    assert not problems, problems
+    return bibliography
+
+
+@dataclass
+class Plugin:
+    """What the plugin made of one snippet: ``md.citations``, its errors, its HTML."""
+
+    citations: list[dict]
+    errors: list[tuple]
+    html: str
+
+
+def plugin_run(texts: list[str], keys, workdir: Path, style: str | None = None) -> list[Plugin]:
+    """Each snippet through the Markdown extension (end to end), one bibliography for all."""
+    bibliography = oracle_bibliography(keys, workdir)
+    if style:
+        bibliography.style_name = style
+    result = []
     for text in texts:
-        found, found_lines = [], []
-        for offset, para in paragraphs(text):
-            for group in citation_syntax.find_citations(para):
-                found.append(group)
-                found_lines.append(citation_syntax.line_of(text, offset + group.items[0].start))
-        raw.append(found)
-        lines.append(found_lines)
-    fragments = [f for groups in raw for g in groups for i in g.items for f in (i.prefix, i.suffix)]
+        extension = FaqCitationsExtension(bibliography=bibliography)
+        md = markdown.Markdown(extensions=["extra", "toc", "sane_lists", extension])
+        try:
+            html, errors = md.convert(text), []
+        except FaqCitationsError as error:
+            html, errors = "", [(e.line, e.message) for e in each_error(error)]
+        result.append(Plugin(list(getattr(md, "citations", [])), errors, html))
+    return result
+
+
+def our_cites(runs: list[Plugin]) -> list[Ours]:
+    """The plugin's groups as (key, mode, prefix, suffix), canonicalised by pandoc."""
+    fragments = [
+        f for run in runs for g in run.citations for i in g["items"] for f in (i["prefix"], i["suffix"])
+    ]
     canon_iter = iter(canon_markdown(fragments))
     result = []
-    for groups, group_lines in zip(raw, lines, strict=True):
-        structured = []
-        leaks = []
-        for g in groups:
+    for run in runs:
+        structured, leaks = [], []
+        for g in run.citations:
             items = []
-            for i in g.items:
+            for i in g["items"]:
                 prefix, suffix = next(canon_iter), next(canon_iter)
-                items.append((i.key, i.mode, prefix, suffix))
-                leaks += [
-                    f"{i.key}: {leak!r}"
-                    for leak in LEAKS
-                    for part in (i.prefix, i.suffix, i.key)
-                    if leak in part
-                ]
+                items.append((i["key"], i["mode"], prefix, suffix))
             structured.append(tuple(items))
-        result.append(Ours(structured, group_lines, leaks))
+        leaks += [f"html: {leak!r}" for leak in LEAKS if leak in run.html]
+        leaks += [f"error: {leak!r}" for leak in LEAKS for _line, message in run.errors if leak in message]
+        lines = [g["items"][0]["line"] for g in run.citations]
+        result.append(Ours(structured, lines, leaks))
     return result
 
 

@@ -1,7 +1,7 @@
 """citation_syntax alone: one named test per form of pandoc's citation syntax."""
 
 import pytest
-from pandoc_oracle import citation_syntax as cs
+from pelican.plugins.faq_citations import syntax as cs
 
 
 def items(text, **kw):

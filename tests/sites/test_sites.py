@@ -145,8 +145,8 @@ def test_site_without_bibliography_folder_builds(tmp_path):
 
 
 AUTHOR_MISTAKES = [
-    "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2] "
-    "or [@key, p. 12] (keys use letters, digits and _ - : .)",
+    "malformed.md:6: error: malformed citation '[@feder2014 @apa2017]'; write [@key], [@key1; @key2], "
+    "[see @key, p. 12] or @key [p. 12]",
     "nested.md:10: error: an FAQ block cannot contain another block; close the FAQ block opened at "
     "line 6 with ':::' first",
     "no-answer.md:10: error: the FAQ question 'Second?' has no answer; "
@@ -156,6 +156,11 @@ AUTHOR_MISTAKES = [
     "unclosed.md:8: error: this '::: faq' block is never closed; "
     "add a line ':::' after its last answer",
     "unknown-key.md:8: error: unknown citation key 'fedr2014'; did you mean 'feder2014'?",
+    # every mistake of one file, in one run (issue 13 item 2)
+    "several.md:6: error: unknown citation key 'fedr2014'; did you mean 'feder2014'?",
+    "several.md:9: error: the FAQ question 'Is there an answer?' has no answer; "
+    "write the answer below the question",
+    "several.md:15: error: unknown citation key 'nosuchkey'; add it to the bibliography",
     "unknown-type.md:6: error: unknown block type 'fqa' after ':::'; known types: 'faq'",
 ]
 
@@ -165,6 +170,15 @@ def test_author_mistakes_are_one_line_each_with_the_source_line(tmp_path):
     assert result.returncode == 1
     prefix = "tests/sites/author_mistakes/content/articles/"
     assert errors(result) == sorted(prefix + line for line in AUTHOR_MISTAKES)
+    several = [line for line in errors(result) if "several.md" in line]
+    assert len(several) == 3
+
+
+def test_every_mistake_of_a_file_is_reported_in_line_order(tmp_path):
+    result = pelican(output=tmp_path / "out")
+    prefix = "tests/sites/author_mistakes/content/articles/several.md:"
+    shown = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith(prefix)]
+    assert [int(line[len(prefix):].split(":")[0]) for line in shown] == [6, 9, 15]
 
 
 def pelican(*options: str, output: Path) -> subprocess.CompletedProcess:
@@ -201,8 +215,8 @@ def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
     assert errors(result) == [
         f"{folder}b-duplicate.bib:3: error: citation key 'feder2014' is defined twice: here and at "
         f"{folder}a-good.bib:1; keep one and rename or delete the other",
-        f"{folder}c-broken.bib:1: error: malformed BibTeX: the braces of entry 'broken2020' do not balance; "
-        "a '}' is missing or extra in this entry",
+        f"{folder}c-broken.bib:2: error: malformed BibTeX: the '{{' that opens field 'title' here is never "
+        "closed; add the missing '}'",
         f"{folder}d-broken.json:3: error: malformed CSL-JSON: Expecting ',' delimiter (column 62)",
     ]
 

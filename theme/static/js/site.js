@@ -70,7 +70,7 @@
   window.addEventListener("hashchange", openLinkedQuestion);
 
   // Citation previews: once the text is on screen (FCP), else after 1.5 s.
-  var loaded = !script || !document.querySelector("sup.cite");
+  var loaded = !script || !document.querySelector(".cite .cite__item");
   function loadPreviews() {
     if (loaded) return;
     loaded = true;

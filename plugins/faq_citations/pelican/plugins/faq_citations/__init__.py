@@ -10,7 +10,14 @@ site-wide FAQ and sources pages, for Python-Markdown and Pelican.
 """
 
 from .bibliography import Bibliography, load_bibliography
-from .errors import AuthorError, BibliographyError, FaqCitationsConfigError, FaqCitationsError, report
+from .errors import (
+    AuthorError,
+    BibliographyError,
+    FaqCitationsConfigError,
+    FaqCitationsError,
+    FaqCitationsErrors,
+    report,
+)
 from .extension import FaqCitationsExtension, makeExtension
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
     "BibliographyError",
     "FaqCitationsConfigError",
     "FaqCitationsError",
+    "FaqCitationsErrors",
     "FaqCitationsExtension",
     "load_bibliography",
     "makeExtension",

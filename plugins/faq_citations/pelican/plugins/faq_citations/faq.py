@@ -109,24 +109,38 @@ class FaqFencePreprocessor(Preprocessor):
         output: list[str] = []
         current: FaqSpec | None = None
         question: QuestionSpec | None = None
+        ignored = 0  # fences opened by a mistake (reported): their ':::' closes nothing of ours
         for index, line in enumerate(lines):
             fence = FENCE_RE.match(line)
             if fence:
                 rest = re.sub(r"\s*:{3,}\s*$", "", fence.group(2)).strip()
                 if not rest:
+                    if ignored:
+                        ignored -= 1
+                        output.append("")
+                        continue
                     if current is None:
                         ext.fail(index, "':::' closes no block; remove it, or open a block with '::: faq'")
+                        output.append("")
+                        continue
                     self._check_complete(current, question)
                     output += ["", CLOSE_MARKER, ""]
                     current = question = None
                     continue
                 title = self._parse_opening(index, rest)
+                if title is None:
+                    ignored += 1
+                    output.append("")
+                    continue
                 if current is not None:
                     ext.fail(
                         index,
                         f"an FAQ block cannot contain another block; close the FAQ block opened at line "
                         f"{ext.source_line(current.line_index)} with ':::' first",
                     )
+                    ignored += 1
+                    output.append("")
+                    continue
                 current = FaqSpec(title, index)
                 ext.faq_specs.append(current)
                 output += ["", MARKER.format(f"open:{len(ext.faq_specs) - 1}"), ""]
@@ -143,6 +157,8 @@ class FaqFencePreprocessor(Preprocessor):
                     if not text:
                         ext.fail(index, "an FAQ question is empty; write the question after '### '")
                     question = QuestionSpec(text, index, custom.group("id") if custom else None)
+                    if not text:
+                        question.answered = True  # reported already
                     current.questions.append(question)
                     output += ["", MARKER.format(f"q:{len(current.questions) - 1}"), ""]
                     continue
@@ -154,15 +170,18 @@ class FaqFencePreprocessor(Preprocessor):
                 current.line_index,
                 "this '::: faq' block is never closed; add a line ':::' after its last answer",
             )
+            output += ["", CLOSE_MARKER, ""]
         return output
 
-    def _parse_opening(self, index: int, rest: str) -> str:
-        """The block's title, after checking its name (only ``faq`` exists)."""
+    def _parse_opening(self, index: int, rest: str) -> str | None:
+        """The block's title, after checking its name (only ``faq`` exists);
+        None for an unknown block (reported)."""
         ext = self.extension
         args = FENCE_ARGS_RE.match(rest)
         block_type = (args.group("cls") or args.group("name")) if args else rest
         if block_type.lower() != BLOCK_NAME:
             ext.fail(index, f"unknown block type {block_type!r} after ':::'; known types: '{BLOCK_NAME}'")
+            return None
         title_text = args.group("title").strip() if args else ""
         if not title_text:
             return ext.getConfig("faq_title")
@@ -172,6 +191,7 @@ class FaqFencePreprocessor(Preprocessor):
                 index,
                 f"write the FAQ title in double quotes, e.g. '::: faq \"{title_text.strip(chr(34))}\"'",
             )
+            return title_text.strip().strip('"“”') or ext.getConfig("faq_title")
         return (title.group("straight") or title.group("curly")).strip()
 
     def _check_complete(self, faq: FaqSpec, question: QuestionSpec | None) -> None:
@@ -262,7 +282,7 @@ def plain_text(md, element) -> str:
 
 
 def _texts(element):
-    if element.tag == "sup" and CITE_INDEX_ATTR in element.attrib:
+    if CITE_INDEX_ATTR in element.attrib:
         yield CITATION_GAP
     else:
         if element.text:

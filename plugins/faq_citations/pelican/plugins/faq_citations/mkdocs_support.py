@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .bibliography import Bibliography, load_bibliography
 from .csl import DEFAULT_STYLE
-from .errors import FaqCitationsError
+from .errors import BibliographyErrors, FaqCitationsError, each_error
 from .extension import FaqCitationsExtension
 
 _CACHE: dict[tuple, tuple[Bibliography, list]] = {}
@@ -204,7 +204,7 @@ class HostedFaqCitationsExtension(FaqCitationsExtension):
             host = find_host(md)
             if host is None:
                 if self.setup_problems:
-                    raise self.setup_problems[0]
+                    raise BibliographyErrors(self.setup_problems)
                 return convert(source)
             if self.setup_problems:
                 host.fail([problem.describe() for problem in self.setup_problems], once=True)
@@ -219,8 +219,13 @@ class HostedFaqCitationsExtension(FaqCitationsExtension):
                 if md.faq_jsonld:
                     html += f'\n<script type="application/ld+json">{md.faq_jsonld}</script>'
                 return html
-            line = mistake.line + line_offset(host.abs_path, source) if mistake.line else None
-            host.fail([describe(host.path, line, mistake.message)])
+            offset = line_offset(host.abs_path, source)
+            host.fail(
+                [
+                    describe(host.path, one.line + offset if one.line else None, one.message)
+                    for one in each_error(mistake)
+                ]
+            )
             return None  # not reached: fail() raises
 
         md.convert = convert_and_report

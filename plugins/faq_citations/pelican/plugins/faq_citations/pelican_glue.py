@@ -58,9 +58,9 @@ from pelican.utils import truncate_html_paragraphs, truncate_html_words
 
 from . import evidence_glue
 from .bibliography import Bibliography, add_links, bibliography_files, load_bibliography
-from .citations import CITATION_SUP_RE, REFERENCES_SECTION_RE, citations_in
+from .citations import citations_in, without_citations
 from .csl import DEFAULT_STYLE, plain_text, style_path
-from .errors import AuthorError, BuildStopped, FaqCitationsConfigError, format_line, report
+from .errors import AuthorError, BuildStopped, FaqCitationsConfigError, each_error, format_line, report
 from .extension import DEFAULT_FAQ_TITLE, FaqCitationsExtension
 
 logger = logging.getLogger(__name__)
@@ -158,9 +158,14 @@ class FaqCitationsRun:
         """The build's bibliography, parsed again only when its files or the style change."""
         paths = bibliography_paths(settings)
         style = setting(settings, "FAQ_CITATIONS_CSL_STYLE")
-        signature = (style, tuple((path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in paths))
+        cache_dir = os.path.join(settings.get("CACHE_PATH") or "cache", "faq_citations")
+        signature = (
+            style,
+            cache_dir,
+            tuple((path, os.stat(path).st_mtime_ns, os.stat(path).st_size) for path in paths),
+        )
         if self.bibliography is None or self.signature != signature:
-            self.bibliography, self.problems = load_bibliography(paths, style)
+            self.bibliography, self.problems = load_bibliography(paths, style, cache_dir)
             self.signature = signature
         return self.bibliography
 
@@ -344,10 +349,12 @@ class FaqCitationsReaderMixin:
         self._faq_page = None
         try:
             content, metadata = super().read(source_path)
-        except AuthorError as mistake:
-            # One line with the file and line; Pelican then skips the file
-            # ("Could not process", which a wrapper can match by path).
-            report(mistake, path=source_path)
+        except AuthorError as mistakes:
+            # One line per mistake, with the file and line, all of them in line
+            # order; Pelican then skips the file ("Could not process", which a
+            # wrapper can match by path).
+            for mistake in each_error(mistakes):
+                report(mistake, path=source_path)
             raise
         metadata.update(self._faq_page or self._faq_snapshot())
         return content, metadata
@@ -460,7 +467,7 @@ def summary_without_citations(content) -> str:
     extension's citations and reference list (their hidden previews would leak
     into cards and meta tags); the patterns live with the markup in citations.py."""
     settings = content.settings
-    text = REFERENCES_SECTION_RE.sub("", CITATION_SUP_RE.sub("", content._content))
+    text = without_citations(content._content)
     max_paragraphs = settings.get("SUMMARY_MAX_PARAGRAPHS")
     if max_paragraphs is not None:
         text = truncate_html_paragraphs(text, max_paragraphs)

@@ -4,7 +4,8 @@ helpers that raise a ``FaqCitationsError`` with it.
 Python-Markdown keeps no line numbers. Two preprocessors keep the document as
 written (metadata header included) and the body the ``meta`` extension leaves;
 ``source_line`` maps a line as the fence preprocessor saw it (code already
-stashed) back to the file.
+stashed) back to the file; ``block_line`` finds where a block's inline text
+starts (for a citation's line).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import difflib
 import re
 
 from markdown.preprocessors import Preprocessor
-
-from .errors import FaqCitationsError
 
 
 class SourceLinesPreprocessor(Preprocessor):
@@ -56,17 +55,40 @@ def source_line(ext, parsed_index: int) -> int:
     return ext.body_offset + body_index + 1
 
 
-def fail(ext, parsed_index: int, message: str):
-    raise FaqCitationsError(message, source_line(ext, parsed_index))
+MARKERS_RE = re.compile(r"^(?:\s*(?:>|[-*+]|\d+[.)]|#{1,6}|\|)?\s*)*")
 
 
-def fail_citation(ext, where: re.Pattern, message: str):
-    """Raise for a citation; the line is the first one that ``where`` matches."""
-    for index, line in enumerate(ext.parsed_lines):
-        if where.search(line):
-            raise FaqCitationsError(message, source_line(ext, index))
-    text = "\n".join(ext.parsed_lines)
-    found = where.search(text)
-    if found:
-        raise FaqCitationsError(message, source_line(ext, text.count("\n", 0, found.start())))
-    raise FaqCitationsError(message, None)
+def _normal(line: str) -> str:
+    """A line without its list, quote, heading or table markers (and a closing ``#``/``|``)."""
+    return MARKERS_RE.sub("", line.strip(), count=1).rstrip("|# ").strip()
+
+
+def block_line(ext, text: str) -> int | None:
+    """The 1-based source line where a block whose inline text is ``text``
+    starts: the first run of lines (as the fence preprocessor saw them) that
+    holds the block's lines in order -- lines equal to them once list, quote,
+    heading or table markers are taken off first, then lines that merely
+    contain them. ``None`` when the block is not found (text made by another
+    extension)."""
+    wanted = [line.strip() for line in text.split("\n")]
+    lines = ext.parsed_lines
+    if not wanted or not lines:
+        return None
+    index = ext.line_index
+    if index is None or index[0] is not lines:
+        normal = [_normal(line) for line in lines]
+        starts: dict[str, list[int]] = {}
+        for number, line in enumerate(normal):
+            starts.setdefault(line, []).append(number)
+        index = ext.line_index = (lines, normal, starts)
+    _lines, normal, starts = index
+    first = _normal(wanted[0])
+    for start in starts.get(first, ()):
+        if start + len(wanted) <= len(lines) and all(
+            normal[start + offset] == _normal(want) for offset, want in enumerate(wanted)
+        ):
+            return source_line(ext, start)
+    for start in range(len(lines) - len(wanted) + 1):
+        if all(want in lines[start + offset] for offset, want in enumerate(wanted)):
+            return source_line(ext, start)
+    return None

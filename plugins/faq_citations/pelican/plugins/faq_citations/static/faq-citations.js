@@ -2,7 +2,7 @@
    hover/focus previews (WCAG 2.2 SC 1.4.13). Without this file a citation is a link. */
 (function () {
   "use strict";
-  var cites = document.querySelectorAll("sup.cite .cite__item > a[href^='#']");
+  var cites = document.querySelectorAll(".cite .cite__item > a[href^='#']");
   if (!cites.length) return;
   var supportsPopover = typeof HTMLElement.prototype.showPopover === "function";
   var opener = null;

@@ -35,6 +35,7 @@ HTML_TAG_RE = re.compile(
     re.S,
 )
 BARE_URL_RE = re.compile(r"(?:https?|ftp|mailto|file)://[^\s<>\[\]]*|www\.[^\s<>\[\]]+", re.I)
+INTERESTING_RE = re.compile(r"[\\`&<$\[\]@-]|(?:https?|ftp|mailto|file)://|www\.", re.I)
 MATH_RE = re.compile(r"\$(?![\s$])(?:\\.|[^$\\])*?(?<!\s)\$(?![0-9])", re.S)
 
 # Locator terms of the en-US CSL locale (pandoc's default), long and short
@@ -389,6 +390,12 @@ class _Scanner:
         t = self.text
         stop = self.n if stop is None else stop
         while i < stop:
+            # Only these characters (or a URL) can start something the scan acts on;
+            # every other character is plain text: jump to the next candidate.
+            found = INTERESTING_RE.search(t, i, stop)
+            if found is None:
+                break
+            i = found.start()
             ch = t[i]
             end = self.atom_end(i)
             if end is not None:
@@ -424,6 +431,29 @@ class _Scanner:
                     continue
             i += 1
         return groups
+
+
+    def visible(self, offset: int) -> bool:
+        """Whether ``offset`` is plain text at the top level (not inside a code
+        span, an escape, an entity, raw HTML, math, a URL or a link destination)."""
+        t, i = self.text, 0
+        while i < offset:
+            end = self.atom_end(i)
+            if end is not None:
+                i = end
+                continue
+            if t[i] in "hHfFmMwW" and not self.after_string(i):
+                url = BARE_URL_RE.match(t, i)
+                if url:
+                    i = url.end()
+                    continue
+            if t[i] == "]" and t.startswith("(", i + 1):
+                paren = self.paren_end(i + 1)
+                if paren is not None:
+                    i = paren
+                    continue
+            i += 1
+        return i == offset
 
 
 def _normalize_label(label: str) -> str:
@@ -508,6 +538,34 @@ def _label(s: str) -> tuple[str | None, str]:
         ):
             return LOCATOR_TERMS[term], s[len(term) :].lstrip()
     return None, s
+
+
+def is_visible(text: str, offset: int) -> bool:
+    """Whether ``text[offset]`` is plain text (see ``_Scanner.visible``)."""
+    return _Scanner(text, None, ()).visible(offset)
+
+
+def bracket_is_link(text: str, start: int) -> bool:
+    """Whether the ``[...]`` at ``start`` is a link or span (``[x](url)``, ``[x][ref]``, ``[x]{.c}``)."""
+    scanner = _Scanner(text, None, ())
+    end = scanner.bracket_end(start)
+    return end is not None and not scanner.not_link_after(end)
+
+
+def inside_image_alt(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside the alt text of an image ``![alt](src)``."""
+    scanner = _Scanner(text, None, ())
+    start = text.rfind("![", 0, offset)
+    while start != -1:
+        end = scanner.bracket_end(start + 1)
+        if end is not None and end > offset and text.startswith(("(", "["), end):
+            return True
+        start = text.rfind("![", 0, start)
+    return False
+
+
+def bracket_end(text: str, start: int) -> int | None:
+    return _Scanner(text, None, ()).bracket_end(start)
 
 
 def find_citations(

@@ -1,5 +1,6 @@
 """pandoc (3.9, its built-in citeproc) as the plugin's bibliography converter and
-CSL formatter.  Pure: no Pelican, no Markdown; only the pandoc binary.
+CSL formatter.  No Pelican, no Markdown; only the pandoc binary (from the
+``pypandoc-binary`` wheel).
 
 Why pandoc (measured in docs/engine-choice.md): it is the reference for the
 citation syntax and for BibTeX/BibLaTeX -> CSL conversion (sentence case that
@@ -15,12 +16,22 @@ process per call, so the whole site is rendered in ONE call per build:
     out.order                  # keys in the style's bibliography order
     out.citations[0]           # the first group's in-text HTML
 
-A group is its raw Markdown source, exactly as ``citation_syntax`` found it;
-pandoc parses it the same way (tests/oracle proves the parsers agree).
+A group is its raw Markdown source, exactly as ``syntax`` found it; pandoc
+parses it the same way (tests/oracle proves the parsers agree).
+
+Cost: every call is one process, so the plugin makes few: one ``convert`` per
+bibliography file and one ``render`` of every entry per build (numeric styles
+need no more: the page numbers its citations itself), plus, for author-date
+styles only, one ``render`` per page with citations.  Each result is cached by
+a hash of everything it depends on (pandoc's path, the style file, the
+bibliography files' bytes, the groups): in memory on the engine object and, when
+``cache_dir`` is given (Pelican's ``CACHE_PATH``), on disk, so a rebuild or a
+one-article edit under the devserver runs pandoc only for what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -147,11 +158,58 @@ class _Collector(HTMLParser):
             self.chunks[self._chunk] = []
 
 
+def _file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
 class PandocEngine:
-    def __init__(self, style: str, pandoc: str | None = None, timeout: float = 300):
+    """pandoc for one CSL style; ``cache_dir`` (optional) keeps results across processes."""
+
+    def __init__(self, style: str, pandoc: str | None = None, timeout: float = 300, cache_dir=None):
         self.style = os.fspath(style)
         self.pandoc = pandoc or default_pandoc()
         self.timeout = timeout
+        self.cache_dir = os.fspath(cache_dir) if cache_dir else None
+        self._memory: dict[str, object] = {}
+
+    # -- the cache ------------------------------------------------------------
+    def _key(self, kind: str, *parts) -> str:
+        digest = hashlib.sha256()
+        for part in (kind, self.pandoc, *parts):
+            digest.update(str(part).encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def _cached(self, key: str, compute):
+        """``compute()`` (JSON-able), remembered under ``key`` in memory and on disk."""
+        if key in self._memory:
+            return self._memory[key]
+        path = os.path.join(self.cache_dir, f"{key}.json") if self.cache_dir else None
+        if path and os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    value = json.load(handle)
+            except (OSError, ValueError):
+                value = None
+            if value is not None:
+                self._memory[key] = value
+                return value
+        value = compute()
+        self._memory[key] = value
+        if path:
+            try:
+                os.makedirs(self.cache_dir, exist_ok=True)
+                temporary = f"{path}.{os.getpid()}.tmp"
+                with open(temporary, "w", encoding="utf-8") as handle:
+                    json.dump(value, handle, ensure_ascii=False)
+                os.replace(temporary, path)
+            except OSError:
+                pass  # a read-only cache folder only costs time
+        return value
+
+    def style_digest(self) -> str:
+        return _file_digest(self.style) if os.path.isfile(self.style) else self.style
 
     def _run(self, args: list[str], source: str = "") -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -164,8 +222,14 @@ class PandocEngine:
 
     # -- bibliography files -> CSL-JSON -------------------------------------
     def convert(self, path: str | os.PathLike) -> list[dict]:
-        """One bibliography file as CSL-JSON items (pandoc's conversion)."""
+        """One bibliography file as CSL-JSON items (pandoc's conversion), cached by its bytes."""
         path = os.fspath(path)
+        if not os.path.isfile(path):
+            return self._convert(path)
+        return self._cached(self._key("convert", Path(path).suffix.lower(), _file_digest(path)),
+                            lambda: self._convert(path))
+
+    def _convert(self, path: str) -> list[dict]:
         suffix = Path(path).suffix.lower()
         fmt = FORMATS.get(suffix)
         if fmt is None:
@@ -215,21 +279,38 @@ class PandocEngine:
         return items, problems
 
     # -- one call: every entry and every citation group -----------------------
-    def render(self, references: list[dict] | None, groups: list[str], files=()) -> Rendered:
+    def render(
+        self, references: list[dict] | None, groups: list[str], files=(), *, every_entry: bool = True
+    ) -> Rendered:
         """Render every entry (the style's list) and each citation group (raw
         Markdown, e.g. ``"[@a, p. 3]"`` or ``"@a [p. 3]"``) in ONE pandoc call.
         Entries come from ``files`` (bibliography files pandoc reads itself: best,
         since CSL-JSON cannot keep a ``\\url`` as a link) and/or ``references``
         (CSL-JSON items).  Groups are cited in the order given, so numbering and
-        year suffixes (2020a, 2020b) follow the site's order."""
+        year suffixes (2020a, 2020b) follow the site's order.  ``every_entry``:
+        the list holds every entry (``nocite: @*``); otherwise only those cited.
+        Citations link to their entries (``#ref-KEY``)."""
+        files = [os.fspath(f) for f in files]
+        key = self._key(
+            "render",
+            self.style_digest(),
+            every_entry,
+            json.dumps(references, sort_keys=True, ensure_ascii=False),
+            *(_file_digest(f) for f in files),
+            json.dumps(groups, ensure_ascii=False),
+        )
+        value = self._cached(key, lambda: self._render(references, groups, files, every_entry).__dict__)
+        return Rendered(**value)
+
+    def _render(self, references, groups, files, every_entry) -> Rendered:
         body = "".join(f"{MARK.format(n)}\n\n{group}\n\n" for n, group in enumerate(groups))
         with tempfile.TemporaryDirectory(prefix="faqc-") as tmp:
-            bibliographies = [os.fspath(f) for f in files]
+            bibliographies = list(files)
             if references is not None:
                 refs = Path(tmp) / "refs.json"
                 refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
                 bibliographies.append(os.fspath(refs))
-            source = "---\nnocite: |\n  @*\n...\n\n" + body
+            source = ("---\nnocite: |\n  @*\n...\n\n" if every_entry else "") + body
             done = self._run(
                 [
                     "-f",
@@ -240,6 +321,7 @@ class PandocEngine:
                     f"--csl={self.style}",
                     *(f"--bibliography={b}" for b in bibliographies),
                     "--wrap=none",
+                    "--metadata=link-citations:true",
                 ],
                 source,
             )

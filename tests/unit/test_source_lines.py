@@ -4,7 +4,6 @@ metadata header, stashed code and raw HTML, and for citations that span lines.""
 from __future__ import annotations
 
 import json
-import re
 from types import SimpleNamespace
 
 import markdown
@@ -59,7 +58,7 @@ def test_line_in_a_header_only_document_counts_the_header(bib_path):
     assert line_of(bib_path, "Title: x\nSummary: y\nAuthor: z\n\n\n[@nope]") == 6
 
 
-# -- source_line and fail_citation alone, on the lines the extension keeps ------------------
+# -- source_line alone, on the lines the extension keeps ------------------
 
 
 def lines(body, parsed, offset=0):
@@ -80,15 +79,10 @@ def test_mapping_treats_no_line_as_junk_in_a_long_document():
     assert source_lines.source_line(ext, 100) == 103
 
 
-def test_fail_citation_finds_a_citation_over_two_lines_after_a_blank_first_line():
-    ext = lines(["", "x [see", "@nope] y"], ["", "x [see", "@nope] y"])
-    with pytest.raises(FaqCitationsError) as caught:
-        source_lines.fail_citation(ext, re.compile(r"\[see\s+@nope\]"), "unknown key")
-    assert (caught.value.line, str(caught.value)) == (2, "unknown key")
+def test_an_unknown_key_over_two_lines_names_the_line_of_its_key(bib_path):
+    """The citation starts on line 2 but its key is on line 3: the error names the key's line."""
+    assert line_of(bib_path, "\nx [see\n@nope] y\n") == 3
 
 
-def test_fail_citation_without_a_match_has_the_message_and_no_line():
-    ext = lines(["a"], ["a"])
-    with pytest.raises(FaqCitationsError) as caught:
-        source_lines.fail_citation(ext, re.compile("@nope"), "unknown key")
-    assert (caught.value.line, str(caught.value)) == (None, "unknown key")
+def test_a_line_right_after_a_blank_first_line_counts_the_blank(bib_path):
+    assert line_of(bib_path, "\n\nx [@nope] y\n") == 3

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
-from pelican.plugins.faq_citations.citations import CITATION_ITEM_RE, CITATION_RE, citations_in
+from pelican.plugins.faq_citations.citations import CITATION_RE, citations_in
 from pelican.plugins.faq_citations.errors import AuthorError
+from pelican.plugins.faq_citations.syntax import find_citations
 
 # A link written the way Pelican's articles write it: [text]({filename}/pages/x.md).
 FILENAME_LINK_RE = re.compile(r"\]\(\{(?:filename|static)\}([^)#\s]*)(#[^)\s]*)?\)")
@@ -279,12 +280,12 @@ def _option(aid, raw, row_ids, error) -> Option | None:
 
 
 def cited_keys(text: str) -> list[str]:
-    """The keys of every ``[@key]`` in ``text``, in order."""
+    """The keys of every bracketed citation (``[@key]``, ``[@a; @b]``) in ``text``, in order,
+    as the plugin's parser reads them (an in-text ``@word`` is not a citation here)."""
     return [
-        item.group("key")
-        for match in re.finditer(CITATION_RE, text)
-        for part in match.group(1).split(";")
-        if (item := CITATION_ITEM_RE.fullmatch(part))
+        item.key
+        for group in find_citations(text, is_known_key=lambda key: False)
+        for item in group.items
     ]
 
 

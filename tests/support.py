@@ -184,6 +184,13 @@ def error_lines(stderr: str) -> list[str]:
 VENDOR = ROOT / "tools" / "vendor"
 VNU_JAR = VENDOR / "vnu.jar"
 AXE_JS = VENDOR / "axe.min.js"
+# axe-core: the WCAG 2.2 A/AA rule tags and the call that runs them in a page (a list of
+# rule tags or rule ids; the violations, three nodes each).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations"]})
+    .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map(n =>
+            n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " "))})))"""
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 
 

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from support import AXE_JS, need_tool, page_urls
+from support import AXE_JS, RUN_AXE, WCAG_TAGS, need_tool, page_urls
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Dark mode only swaps the colour custom properties (site.css; test_dark_mode_is_colours_only
 # holds it to that), so in dark only the WCAG rules that read colours can answer differently:
 # those run in both schemes, every other rule in light alone.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations"]})
-    .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 3).map(n =>
-            n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " "))})))"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

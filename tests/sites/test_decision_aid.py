@@ -23,9 +23,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from test_accessibility import RUN_AXE, WCAG_TAGS
 
-from support import AXE_JS, ROOT, SITES, build, error_lines, need_tool, snapshot, soup
+from support import AXE_JS, ROOT, RUN_AXE, SITES, WCAG_TAGS, build, error_lines, need_tool, snapshot, soup
 
 DATA = ROOT / "content" / "data" / "compare-options.yaml"
 FIXTURE = SITES / "decision_aid" / "content"

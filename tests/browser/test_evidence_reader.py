@@ -37,9 +37,13 @@ def text(locator) -> str:
 def test_the_card_is_written_once_per_source_in_its_reference_entry(site):
     doc = soup(site / "what-the-research-shows" / "index.html")
     entries = doc.select("section.references li[id^=ref-]")
-    cards = doc.select(".evidence-card")
-    assert len(cards) == len(entries), "one card per source, and nowhere else in the HTML"
-    assert all(card.find_parent("li", id=True) in entries for card in cards)
+    findings = doc.select(".evidence-card__finding")
+    assert len(findings) == len(entries), "one finding per source, and nowhere else in the HTML"
+    assert all(finding.find_parent("li", id=True) in entries for finding in findings)
+    # previews carry the label alone in the HTML; the script adds the finding
+    preview = doc.select_one("#cite-abdallah2022-1-preview")
+    assert preview.select_one(".evidence-card__label").get_text() == LABEL
+    assert not preview.select_one(".evidence-card__finding")
     card = doc.select_one("li#ref-abdallah2022 .evidence-card")
     assert card.select_one(".evidence-card__label").get_text() == LABEL
     assert FINDING in card.get_text()
@@ -50,7 +54,7 @@ def test_focus_and_hover_previews_show_the_card(open_page, server):
     page.goto(server + RESEARCH)
     link = page.locator('sup.cite a[href="#ref-abdallah2022"]').first
     preview = page.locator("#" + link.get_attribute("aria-describedby"))
-    preview.locator(".evidence-card").wait_for(state="attached")  # copied by the script after first paint
+    preview.locator(".evidence-card__finding").wait_for(state="attached")  # copied by the script
     link.hover()
     assert preview.is_visible() and LABEL in text(preview) and FINDING in text(preview)
     page.screenshot(path=str(shots() / "preview-hover-390.png"))
@@ -78,7 +82,7 @@ def test_the_desktop_margin_note_shows_the_card(open_page, server):
     page = open_page(**DESKTOP)
     page.goto(server + RESEARCH)
     note = page.locator("#cite-abdallah2022-1-preview")
-    note.locator(".evidence-card").wait_for(state="attached")
+    note.locator(".evidence-card__finding").wait_for(state="attached")
     note.scroll_into_view_if_needed()
     assert note.is_visible() and LABEL in text(note)
 

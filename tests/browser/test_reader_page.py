@@ -428,10 +428,7 @@ NO_MARGIN_NOTES = ("/", "/faq/", "/sources/", "/search/", "/get-help-now/")
 @pytest.mark.parametrize(("options", "paths"), [
     (PHONE, PAGE_TYPES),
     (DESKTOP, NO_MARGIN_NOTES),
-    pytest.param(DESKTOP, ("/what-the-research-shows/", "/side-effects-and-risks/"), marks=pytest.mark.xfail(
-        strict=True, reason="issue 15: faq-citations.js appends each source's evidence card to the "
-        "desktop margin notes after load, so the notes grow (CLS 0.006-0.007); the label must be "
-        "in the HTML")),
+    (DESKTOP, ("/what-the-research-shows/", "/side-effects-and-risks/")),
 ], ids=["phone", "desktop", "desktop-margin-notes"])
 def test_nothing_moves_while_a_page_loads_and_its_scripts_run(open_page, server, options, paths):
     """CLS 0: the page as first painted (before site.js or search.js runs) keeps its layout

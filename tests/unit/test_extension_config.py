@@ -87,9 +87,11 @@ def test_config_defaults_and_descriptions():
         "faq_title": "Heading of an FAQ block without a title",
         "references_title": "Heading of the reference list",
         "evidence_card": "A function: citation key -> its evidence card's HTML for the reference list, or ''",
+        "evidence_label": "A function: citation key -> its evidence label's HTML for the previews, or ''",
     }
     extension = FaqCitationsExtension()
     assert extension.getConfig("evidence_card")("any") == ""
+    assert extension.getConfig("evidence_label")("any") == ""
     assert extension.getConfig("faq_title") == "Frequently asked questions"
     assert extension.getConfig("references_title") == "References"
 

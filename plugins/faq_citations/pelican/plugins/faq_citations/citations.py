@@ -384,7 +384,8 @@ def fill_numeric(md, ext, root, ids, placeholders) -> None:
                 else:
                     suffix.text += ")"
                 item.append(suffix)
-            _preview(md, item, cite_id, str(number), ext.bibliography.format(key).preview)
+            label = ext.getConfig("evidence_label")(key)  # evidence cards: the label, in the HTML
+            _preview(md, item, cite_id, str(number), ext.bibliography.format(key).preview + label)
             previous = item
     md.cited_keys = order
     entries = {key: ext.bibliography.format(key) for key in order}
@@ -408,7 +409,7 @@ def fill_author_date(md, ext, root, ids, placeholders) -> None:
             cite_id = f"cite-{key}-{len(places.setdefault(key, [])) + 1}"
             places[key].append(cite_id)
             ids.add(cite_id)
-            preview = entries[key].preview if key in entries else ""
+            preview = (entries[key].preview + ext.getConfig("evidence_label")(key)) if key in entries else ""
             return (
                 f'<span class="cite__item"><a href="#ref-{html.escape(key, quote=True)}" id="{cite_id}" '
                 f'aria-describedby="{cite_id}-preview">{label}</a>'

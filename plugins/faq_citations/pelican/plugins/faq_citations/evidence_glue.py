@@ -17,6 +17,7 @@ few marked lines; only it and this module know Pelican's objects).
 from __future__ import annotations
 
 import datetime
+import html
 import os
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
@@ -102,6 +103,15 @@ class EvidenceRenderer:
         if key not in self._html:
             self._html[key] = self.env.get_template(CARD_TEMPLATE).render(card=card).strip()
         return self._html[key]
+
+    def label_html(self, key: str) -> str:
+        """The card's label alone, for ``key``'s citation previews (in the HTML, so a margin
+        note does not grow when the preview script adds the finding), or ``""``."""
+        card = self.cards.get(key)
+        if card is None:
+            return ""
+        label = html.escape(card.label)
+        return f'<span class="evidence-card"><b class="evidence-card__label">{label}.</b></span>'
 
     def name(self, key: str) -> str:
         return study_name(self.bibliography, key)

@@ -110,6 +110,10 @@ class FaqCitationsExtension(Extension):
                 lambda key: "",
                 "A function: citation key -> its evidence card's HTML for the reference list, or ''",
             ],
+            "evidence_label": [
+                lambda key: "",
+                "A function: citation key -> its evidence label's HTML for the previews, or ''",
+            ],
         }
         super().__init__(**kwargs)
         bibliography = self.getConfig("bibliography")

@@ -337,7 +337,10 @@ class FaqCitationsReaderMixin:
             bibliography=self.run.current_bibliography(self.settings),
             faq_title=setting(self.settings, "FAQ_CITATIONS_FAQ_TITLE"),
             references_title=setting(self.settings, "FAQ_CITATIONS_REFERENCES_TITLE"),
-            **({"evidence_card": evidence.card_html} if evidence else {}),
+            **(
+                {"evidence_card": evidence.card_html, "evidence_label": evidence.label_html}
+                if evidence else {}
+            ),
         )
         markdown = dict(self.settings["MARKDOWN"])
         markdown["extensions"] = [*markdown.get("extensions", []), self._faq_extension,

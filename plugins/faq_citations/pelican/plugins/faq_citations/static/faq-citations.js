@@ -1,5 +1,4 @@
-/* faq_citations previews: tap/click opens the reference in place; Escape hides
-   hover/focus previews (WCAG 2.2 SC 1.4.13). Without this file a citation is a link. */
+/* A tap opens the reference in place; Escape hides a preview (SC 1.4.13). */
 (function () {
   "use strict";
   var cites = document.querySelectorAll(".cite .cite__item > a[href^='#']");
@@ -76,8 +75,9 @@
   cites.forEach(function (link) {
     var item = link.parentNode;
     var ref = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    var card = ref && ref.querySelector(".evidence-card");
-    if (card) item.querySelector(".cite__preview").appendChild(card.cloneNode(true));
+    var finding = ref && ref.querySelector(".evidence-card__finding");
+    var held = item.querySelector(".cite__preview .evidence-card");
+    if (finding && held) held.append(" ", finding.cloneNode(true));
     item.addEventListener("mouseleave", function () { item.classList.remove("is-dismissed"); });
     link.addEventListener("focus", function () { item.classList.remove("is-dismissed"); });
     if (!supportsPopover) return;

@@ -165,6 +165,10 @@ def resolve_links(generators) -> None:
     checked = set()
     for page in pages:
         path = os.path.join(page.settings["PATH"], str(page.metadata[METADATA_KEY]).strip())
+        if path not in _cache:
+            # a page from Pelican's content cache (make devserver's incremental rebuild) was
+            # not read this run, so attach() did not run for it: read its data file now
+            page.decision_aid = build(path, page.settings)
         aid_source, aid = _cache[path]
         for option in aid_source.options:
             target = slugs.get(option.article)

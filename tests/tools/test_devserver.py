@@ -235,3 +235,22 @@ def test_the_bibliography_is_parsed_once_across_devserver_rebuilds(tmp_path):
     os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert builder.build({str(bib)})
     assert pelican_glue._run.bibliography is not parsed  # the file changed: parsed again
+
+
+def test_an_article_edit_keeps_the_decision_aid_page_built(tmp_path):
+    """An incremental rebuild takes the decision-aid page from Pelican's content cache, so
+    the plugin must read its data file again (it raised KeyError and the rebuild failed)."""
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    content = copy_site("decision_aid", tmp_path)
+    output = tmp_path / "dev"
+    builder = devserver.Builder(str(output), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    compare = output / "compare-options" / "index.html"
+    before = compare.read_text(encoding="utf-8")
+    article = content / "articles" / "treatment.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert builder.build({str(article)})
+    assert "One more" in (output / "treatment" / "index.html").read_text(encoding="utf-8")
+    assert compare.read_text(encoding="utf-8") == before

@@ -429,7 +429,7 @@ def devserver_section(edits: int) -> None:
         content = project / "content"
         copy = content / "articles" / article.name
         process = subprocess.Popen(
-            [PYTHON, str(project / "tools" / "devserver.py"), "--port", "0"],
+            [PYTHON, "-m", "tools.devserver", "--port", "0"],
             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV)
         lines: list[str] = []
         try:

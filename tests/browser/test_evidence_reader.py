@@ -21,7 +21,7 @@ RESEARCH = "/what-the-research-shows/"
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 LABEL = "Randomized trial · 158 people."  # abdallah2022's card (content/bibliography/evidence-cards.yaml)
-FINDING = "eight doses did not ease PTSD more than a dummy drug"
+FINDING = "did not ease PTSD more than a dummy drug"
 
 
 def shots() -> Path:

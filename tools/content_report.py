@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import json
 import os
 import re
@@ -42,7 +41,7 @@ from pelican.plugins.faq_citations.errors import AuthorError
 from plugins.editorial.frontmatter import header_fields
 from plugins.editorial.review import review_dates
 from tools import syllables
-from tools.site_content import converter
+from tools.site_content import converter, site_settings
 
 syllables.install()  # the CMU dictionary's syllable counts, without loading it each run
 
@@ -147,13 +146,10 @@ def term_defined(term: str, anchors: set[str], headings: set[str]) -> bool:
     return bool(singular & anchors) or any(term.lower() in heading for heading in headings)
 
 
-@functools.cache
 def review_interval_months() -> int:
     """EDITORIAL_REVIEW_INTERVAL_MONTHS as the site's settings give it."""
-    from pelican.settings import read_settings
-
-    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
-    return int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
+    months = site_settings("EDITORIAL_REVIEW_INTERVAL_MONTHS")["EDITORIAL_REVIEW_INTERVAL_MONTHS"]
+    return int(12 if months is None else months)
 
 
 def review_status(last: dt.date | None, next_: dt.date | None, today: dt.date) -> str:

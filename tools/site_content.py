@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import importlib.metadata
 import os
 
 import markdown
@@ -15,6 +16,8 @@ from pelican.plugins.faq_citations import Bibliography, FaqCitationsExtension, l
 from pelican.plugins.faq_citations.bibliography import bibliography_files
 from pelican.plugins.faq_citations.evidence_cards import load_cards
 from pelican.plugins.faq_citations.evidence_chart import EvidenceChartExtension, study_name
+
+from tools.cache import file_bytes, json_cached
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTENT = os.path.join(ROOT, "content")
@@ -42,6 +45,23 @@ def site_cards(content: str) -> dict:
     are the build's), or ``{}``."""
     path = os.path.join(content, "bibliography", "evidence-cards.yaml")
     return load_cards(path, datetime.date.today())[0] if os.path.isfile(path) else {}
+
+
+@functools.cache
+def site_settings(*names: str) -> dict:
+    """Those settings of pelicanconf.py as Pelican reads them (its defaults included).
+    Cached (tools/cache.py) by the file, Pelican's version and the names, so a report need
+    not import Pelican; a value must be JSON (a tuple comes back as a list)."""
+    settings_file = os.path.join(ROOT, "pelicanconf.py")
+
+    def read() -> dict:
+        from pelican.settings import read_settings
+
+        settings = read_settings(settings_file)
+        return {name: settings.get(name) for name in names}
+
+    key = [file_bytes(settings_file), importlib.metadata.version("pelican"), *names]
+    return json_cached("settings", key, read)
 
 
 def converter(content: str) -> markdown.Markdown:

@@ -155,3 +155,35 @@ def test_syllable_table_is_rebuilt_when_incomplete_and_keeps_pyphens_counts(tmp_
 
     (tmp_path / "garbage.sqlite").write_bytes(b"not a database at all")
     assert syllables.table(str(tmp_path / "garbage.sqlite"))["trauma"] == table["trauma"]
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    # a citation's number is not prose; the text after it is its own piece (a space before it)
+    ("<p>word<sup class='cite'><a>1</a></sup>, next &amp; more&nbsp;x</p>", "word , next & more x."),
+    # a list item with a list in it is read through its items; a loose item's paragraph once
+    ("<ul><li>outer<ul><li>inner one</li></ul></li><li><p>loose</p></li></ul>", "inner one.\nloose."),
+    # comments, code and scripts are not prose
+    ("<p>a<!-- hidden -->b <code>x()</code> c</p><script>var x</script><p>after <b>bold</b>text.</p>",
+     "a b c.\nafter bold text."),
+    ("<table><tr><th>H</th><td>cell <em>e</em></td></tr></table>"
+     "<section class='references'><ol><li>ref</li></ol></section>", "H.\ncell e."),
+    ("<h2>Head</h2><p>One</p>\n\n<p>Two<br>three</p><pre><code>code</code></pre>", "One.\nTwo three."),
+])
+def test_prose_is_the_readable_text_one_block_a_line(html, text):
+    from tools.content_report import parse, prose
+
+    assert prose(parse(html)) == text
+
+
+def test_prose_can_leave_out_the_faq_blocks_and_read_each_on_its_own():
+    from tools.content_report import dropped, elements, parse, prose
+
+    root = parse("<p>Body.</p><div class='faq'><details><summary>Q?</summary>"
+                 "<div><p>Answer one<sup class='cite'>2</sup>.</p></div></details></div><p>Tail</p>")
+
+    def faq(element):
+        return element.tag == "div" and "faq" in (element.get("class") or "")
+
+    assert prose(root) == "Body.\nAnswer one .\nTail."
+    assert prose(root, lambda e: dropped(e) or faq(e)) == "Body.\nTail."
+    assert [prose(block) for block in elements(root) if faq(block)] == ["Answer one ."]

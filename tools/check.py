@@ -36,9 +36,9 @@ from pelican.plugins.faq_citations.errors import AuthorError, format_line  # noq
 
 from plugins.editorial.frontmatter import header_fields  # noqa: E402
 from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, resolver  # noqa: E402
-from tools.cache import file_bytes, json_cached  # noqa: E402
+from tools.cache import digest, file_bytes, json_cached  # noqa: E402
 from tools.content_report import analyse_article, citation_numbers, glossary_entries  # noqa: E402
-from tools.site_content import CONTENT, ROOT, converter, markdown_files  # noqa: E402
+from tools.site_content import CONTENT, ROOT, converter, converter_key, markdown_files  # noqa: E402
 
 STATIC_FOLDERS = ("images",)
 
@@ -111,14 +111,18 @@ def content_site(content: str, output: str | None) -> Site:
                 sources[relative] = pages.setdefault("/" + relative, os.path.join(dirpath, name)) and \
                     "/" + relative
 
+    def converted_ids(path: str) -> list[str]:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return sorted(links_in(converter(content).convert(handle.read()))[1])
+        except (OSError, UnicodeDecodeError, AuthorError):
+            return []
+
     @functools.cache
     def ids(key: str) -> frozenset[str] | None:
-        if key.endswith((".md", ".markdown")):
-            try:
-                with open(key, encoding="utf-8") as handle:
-                    return frozenset(links_in(converter(content).convert(handle.read()))[1])
-            except (OSError, UnicodeDecodeError, AuthorError):
-                return frozenset()
+        if key.endswith((".md", ".markdown")):  # cached (tools/cache.py): a conversion each
+            cache_key = [*converter_key(content), file_bytes(__file__), key, file_bytes(key)]
+            return frozenset(json_cached("ids-" + digest([key])[:16], cache_key, lambda: converted_ids(key)))
         if key == "generated":
             return None
         return ids_of_file(key) if key.endswith(".html") else frozenset()

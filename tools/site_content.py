@@ -12,6 +12,7 @@ import importlib.metadata
 import os
 
 import markdown
+from pelican.plugins import faq_citations
 from pelican.plugins.faq_citations import Bibliography, FaqCitationsExtension, load_bibliography
 from pelican.plugins.faq_citations.bibliography import bibliography_files
 from pelican.plugins.faq_citations.evidence_cards import load_cards
@@ -72,6 +73,18 @@ def converter(content: str) -> markdown.Markdown:
     return markdown.Markdown(extensions=[
         "extra", "sane_lists", "meta", "toc", FaqCitationsExtension(bibliography=bibliography), chart,
     ], extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}})
+
+
+@functools.cache
+def converter_key(content: str) -> tuple[bytes | str, ...]:
+    """Everything ``converter(content)``'s HTML depends on besides the document itself, for a
+    cache key (tools/cache.py): the bibliography and evidence-cards files' bytes, the
+    plugin's code, this file and Python-Markdown's version."""
+    package = os.path.dirname(faq_citations.__file__)
+    code = sorted(os.path.join(package, name) for name in os.listdir(package) if name.endswith(".py"))
+    cards = os.path.join(content, "bibliography", "evidence-cards.yaml")
+    files = [*bibliography_files_of(content), cards, *code, __file__]
+    return (importlib.metadata.version("markdown"), *files, *(file_bytes(path) for path in files))
 
 
 def markdown_files(content: str, folders=("articles", "pages")) -> list[str]:

@@ -119,3 +119,20 @@ def test_tool_cache_recomputes_for_a_new_key_and_survives_a_corrupt_file(tmp_pat
     assert calls == [1, 3, 4] and len(list(tmp_path.glob("x-*.json"))) == 1  # the older value removed
     next(tmp_path.glob("x-*.json")).write_text("{not json", encoding="utf-8")
     assert json_cached("x", [b"a"], lambda: compute(5), folder=str(tmp_path))["value"] == 5
+
+
+def test_make_check_reads_the_anchors_of_a_linked_file_as_it_is_now(tmp_path):
+    """The ids of a linked Markdown file are cached by its bytes: renaming its heading
+    breaks the link at once, and naming it back mends it."""
+    (tmp_path / "articles").mkdir()
+    linking = tmp_path / "articles" / "tagged.md"
+    linking.write_text(TAGGED.format(tags="PTSD").replace("/tags/sleep/", "{filename}target.md#sleep"),
+                       encoding="utf-8")
+    target = tmp_path / "articles" / "target.md"
+    header = TAGGED.split("\n\n")[0].replace("Title: Tagged", "Title: Target")
+    args = (str(linking), "--content", str(tmp_path), "--output", "/nonexistent")
+    for heading, broken in (("Sleep", False), ("Rest", True), ("Sleep", False)):
+        target.write_text(f"{header}\n\n## {heading}\n\nText.\n", encoding="utf-8")
+        result = check(*args)
+        assert (result.returncode == 1) is broken, result.stdout
+        assert ("no anchor #sleep on /target/" in result.stdout) is broken, result.stdout

@@ -120,11 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         handler.content_path = settings["PATH"]
         pelican.run()
     except Exception as exc:  # one line, never a traceback
-        handler.errors += 1
-        where = ""
-        if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
-            where = f"{os.path.relpath(exc.filename)}:{exc.lineno}: "
-        if not getattr(exc, "already_reported", False):  # else its lines are printed already
+        if getattr(exc, "already_reported", False):  # its lines are printed (and counted) already
+            handler.errors = max(handler.errors, 1)
+        else:
+            handler.errors += 1
+            where = ""
+            if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
+                where = f"{os.path.relpath(exc.filename)}:{exc.lineno}: "
             print(f"{where}error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
 
     failed = handler.errors or (args.fatal == "warnings" and handler.warnings)

@@ -21,16 +21,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import importlib.metadata
+import json
 import os
 import sys
 from collections import Counter
 
-from pelican.plugins.faq_citations.errors import AuthorError, format_line
+if __name__ == "__main__":  # one file's check needs none of Pelican (tools/lean_imports.py)
+    from tools.lean_imports import skip_package_init
 
-from plugins.editorial.frontmatter import header_fields
-from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, resolver
-from tools.content_report import analyse_article, citation_numbers, glossary_entries
-from tools.site_content import CONTENT, ROOT, converter, markdown_files
+    skip_package_init("pelican", "plugins.editorial", "plugins.linkcheck")
+
+from pelican.plugins.faq_citations.errors import AuthorError, format_line  # noqa: E402
+
+from plugins.editorial.frontmatter import header_fields  # noqa: E402
+from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, resolver  # noqa: E402
+from tools.cache import digest, file_bytes, json_cached  # noqa: E402
+from tools.content_report import analyse_article, citation_numbers, glossary_entries  # noqa: E402
+from tools.site_content import CONTENT, ROOT, converter, converter_key, markdown_files  # noqa: E402
 
 STATIC_FOLDERS = ("images",)
 
@@ -43,24 +51,35 @@ def page_url(path: str) -> str:
 
 def generated_pages(content: str) -> dict[str, str]:
     """The pages the build makes besides the content's own (FAQ, sources, topics, tags,
-    archives, search...), from the site's settings; their ids are unknown here."""
+    archives, search...), from the site's settings; their ids are unknown here. Cached
+    (tools/cache.py) by pelicanconf.py, Pelican's version, this file and the articles'
+    topics and tags, so a check need not import Pelican."""
+    names = []
+    for path in markdown_files(content, ("articles",)):
+        fields = header_fields(path)
+        names.append([fields.get("category", (0, ""))[1],
+                      [t.strip() for t in fields.get("tags", (0, ""))[1].split(",")]])
+    settings_file = os.path.join(ROOT, "pelicanconf.py")
+    key = [file_bytes(settings_file), importlib.metadata.version("pelican"), file_bytes(__file__),
+           json.dumps(names)]
+    return json_cached("generated-pages", key, lambda: _generated_pages(settings_file, names))
+
+
+def _generated_pages(settings_file: str, names: list) -> dict[str, str]:
     from pelican.settings import read_settings
     from pelican.utils import slugify
 
-    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
+    settings = read_settings(settings_file)
     saved = [value for name, value in settings.items()
              if name.endswith("_SAVE_AS") and isinstance(value, str) and value and "{" not in value]
     saved += ["faq/index.html", "sources/index.html"]  # faq_citations' defaults
-    for path in markdown_files(content, ("articles",)):
-        fields = header_fields(path)
-        topics = [fields.get("category", (0, ""))[1]]
-        tags = [t.strip() for t in fields.get("tags", (0, ""))[1].split(",")]
-        for pattern, names, subs in (
-            ("CATEGORY_SAVE_AS", topics, "CATEGORY_REGEX_SUBSTITUTIONS"),
+    for topic, tags in names:
+        for pattern, values, subs in (
+            ("CATEGORY_SAVE_AS", [topic], "CATEGORY_REGEX_SUBSTITUTIONS"),
             ("TAG_SAVE_AS", tags, "TAG_REGEX_SUBSTITUTIONS"),
         ):
             rules = settings.get(subs) or settings["SLUG_REGEX_SUBSTITUTIONS"]
-            saved += [settings[pattern].format(slug=slugify(n, regex_subs=rules)) for n in names if n]
+            saved += [settings[pattern].format(slug=slugify(n, regex_subs=rules)) for n in values if n]
     pages = {}
     for page in saved:
         pages["/" + page] = "generated"
@@ -92,14 +111,18 @@ def content_site(content: str, output: str | None) -> Site:
                 sources[relative] = pages.setdefault("/" + relative, os.path.join(dirpath, name)) and \
                     "/" + relative
 
+    def converted_ids(path: str) -> list[str]:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return sorted(links_in(converter(content).convert(handle.read()))[1])
+        except (OSError, UnicodeDecodeError, AuthorError):
+            return []
+
     @functools.cache
     def ids(key: str) -> frozenset[str] | None:
-        if key.endswith((".md", ".markdown")):
-            try:
-                with open(key, encoding="utf-8") as handle:
-                    return frozenset(links_in(converter(content).convert(handle.read()))[1])
-            except (OSError, UnicodeDecodeError, AuthorError):
-                return frozenset()
+        if key.endswith((".md", ".markdown")):  # cached (tools/cache.py): a conversion each
+            cache_key = [*converter_key(content), file_bytes(__file__), key, file_bytes(key)]
+            return frozenset(json_cached("ids-" + digest([key])[:16], cache_key, lambda: converted_ids(key)))
         if key == "generated":
             return None
         return ids_of_file(key) if key.endswith(".html") else frozenset()

@@ -34,15 +34,15 @@ import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+import lxml.html
 import markdown
 import textstat
-from bs4 import BeautifulSoup
 from pelican.plugins.faq_citations.errors import AuthorError
 
 from plugins.editorial.frontmatter import header_fields
 from plugins.editorial.review import review_dates
 from tools import syllables
-from tools.site_content import converter
+from tools.site_content import converter, site_settings
 
 syllables.install()  # the CMU dictionary's syllable counts, without loading it each run
 
@@ -63,7 +63,6 @@ TERMS = [
 FENCED_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 GLOSSARY_LINK = re.compile(r"\((?:\{filename\})?/?(?:pages/glossary\.md|glossary/)#([\w-]+)\)")
 ANCHOR = re.compile(r"\{:\s*#([\w-]+)\s*\}")
-CONVERTER = markdown.Markdown(extensions=["extra", "sane_lists"])
 
 
 @dataclass
@@ -83,42 +82,86 @@ class ArticleReport:
     missing_terms: list[str] = field(default_factory=list)
 
 
-def convert(text: str, content: str) -> tuple[BeautifulSoup, markdown.Markdown]:
-    """The article as the site renders it, with the citation plugin's own extension."""
+def convert(text: str, content: str) -> tuple[str, markdown.Markdown]:
+    """The article's HTML as the site renders it, with the citation plugin's own extension."""
     md = converter(content)
-    return BeautifulSoup(md.convert(text), "html.parser"), md
+    return md.convert(text), md
 
 
-def is_citation_or_references(tag) -> bool:
-    classes = tag.get("class") or []
-    return (tag.name == "sup" and "cite" in classes) or (tag.name == "section" and "references" in classes)
+def parse(html: str):
+    """HTML as an lxml tree under one ``<div>`` (the parser of the link rules)."""
+    if not html.strip():
+        return lxml.html.Element("div")
+    return lxml.html.fragment_fromstring(html, create_parent="div")
+
+
+def classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+DROPPED = {"pre", "code", "h1", "h2", "h3", "h4", "h5", "h6"}
+# Beautiful Soup's get_text() never counted the text of these (nor of comments).
+NOT_TEXT = {"script", "style", "template", "rt", "rp"}
+BLOCKS = {"p", "li", "td", "th"}
+
+
+def is_citation_or_references(element) -> bool:
+    return (element.tag == "sup" and "cite" in classes(element)) or \
+        (element.tag == "section" and "references" in classes(element))
+
+
+def dropped(element) -> bool:
+    """Not prose: code, headings, citations, the reference list (and what is not text)."""
+    return not isinstance(element.tag, str) or element.tag in DROPPED or element.tag in NOT_TEXT \
+        or is_citation_or_references(element)
+
+
+def strings(element, skip=dropped):
+    """The text of ``element`` piece by piece, a piece between two tags, without the
+    subtrees ``skip`` names (their tails stay: the text after them)."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if not skip(child):
+            yield from strings(child, skip)
+        if child.tail:
+            yield child.tail
+
+
+def elements(element, skip=dropped):
+    """``element``'s descendants in document order, without the subtrees ``skip`` names."""
+    for child in element:
+        if isinstance(child.tag, str) and not skip(child):
+            yield child
+            yield from elements(child, skip)
 
 
 def citation_numbers(html: str) -> Counter:
     """How many citation links show each reference number (``sup.cite a``)."""
-    soup = BeautifulSoup(html, "html.parser")
-    return Counter(a.get_text() for sup in soup.find_all("sup", class_="cite") for a in sup.find_all("a"))
+    root = parse(html)
+    return Counter(a.text_content() for sup in root.iter("sup") if "cite" in classes(sup)
+                   for a in sup.iter("a"))
 
 
-def prose(soup) -> str:
-    """Readable text: no code, no headings, no citations or references; one block a line."""
-    for element in soup.find_all(["pre", "code", "h1", "h2", "h3", "h4", "h5", "h6"]):
-        element.decompose()
-    # find_all, not CSS selectors: soupsieve compiles its patterns on first use (a
-    # third of make check's time), and these are plain tag-and-class tests.
-    for element in soup.find_all(is_citation_or_references):
-        element.decompose()
-    blocks = [" ".join(block.get_text(" ").split()) for block in soup.find_all(["p", "li", "td", "th"])
-              if not block.find(["p", "li"])]
+def prose(root, skip=dropped) -> str:
+    """Readable text of an lxml tree: no code, no headings, no citations or references
+    (nor the subtrees ``skip`` names); one block (p, li, td, th without a p or li in it)
+    a line, its pieces joined by a space."""
+    blocks = [" ".join(" ".join(strings(block, skip)).split()) for block in elements(root, skip)
+              if block.tag in BLOCKS and not any(e.tag in ("p", "li") for e in elements(block, skip))]
     # Each block is a sentence or more; a bullet without a full stop still ends a sentence.
     return "\n".join(b if b.endswith((".", "?", "!", ":")) else b + "." for b in blocks if b)
+
+
+@functools.cache
+def plain_converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["extra", "sane_lists"])
 
 
 def plain_text(markdown_text: str) -> str:
     """Readable text of some Markdown without the plugin's syntax (a summary)."""
     markdown_text = FENCED_CODE.sub("", markdown_text)
-    CONVERTER.reset()
-    return prose(BeautifulSoup(CONVERTER.convert(markdown_text), "html.parser"))
+    return prose(parse(plain_converter().reset().convert(markdown_text)))
 
 
 def grade(text: str, minimum_words: int = 30) -> float | None:
@@ -147,13 +190,10 @@ def term_defined(term: str, anchors: set[str], headings: set[str]) -> bool:
     return bool(singular & anchors) or any(term.lower() in heading for heading in headings)
 
 
-@functools.cache
 def review_interval_months() -> int:
     """EDITORIAL_REVIEW_INTERVAL_MONTHS as the site's settings give it."""
-    from pelican.settings import read_settings
-
-    settings = read_settings(os.path.join(ROOT, "pelicanconf.py"))
-    return int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
+    months = site_settings("EDITORIAL_REVIEW_INTERVAL_MONTHS")["EDITORIAL_REVIEW_INTERVAL_MONTHS"]
+    return int(12 if months is None else months)
 
 
 def review_status(last: dt.date | None, next_: dt.date | None, today: dt.date) -> str:
@@ -179,18 +219,24 @@ def analyse_article(path: str, content: str, today: dt.date, glossary):
         text = handle.read()
     fields = {key: value for key, (_, value) in header_fields(path).items()}
     report = ArticleReport(path=os.path.relpath(path, content), title=fields.get("title", "?"))
-    soup, md = convert(text, content)
-    html = str(soup)
-    items = [i for sup in soup.find_all("sup", class_="cite") for i in sup.find_all(class_="cite__item")]
-    report.citations, report.sources = len(items), len(md.cited_keys)
-    searchable = prose(BeautifulSoup(str(soup), "html.parser"))
-    faq = [block.extract() for block in soup.find_all("div", class_="faq")]
-    body_text = prose(soup)
+    html, md = convert(text, content)
+    root = parse(html)
+    report.citations = sum(1 for sup in root.iter("sup") if "cite" in classes(sup)
+                           for item in sup.iter() if "cite__item" in classes(item) and item is not sup)
+    report.sources = len(md.cited_keys)
+    searchable = prose(root)
+    faq = [block for block in elements(root) if block.tag == "div" and "faq" in classes(block)]
+
+    def faq_or_dropped(element) -> bool:
+        return dropped(element) or (element.tag == "div" and "faq" in classes(element))
+
+    body_text = prose(root, faq_or_dropped)
     report.words = textstat.lexicon_count(body_text)
     report.grade_body = grade(body_text)
     if fields.get("summary"):  # one or two sentences by design: graded whatever its length
         report.grade_summary = grade(plain_text(fields["summary"]), minimum_words=1)
-    answers = "\n".join(filter(None, (prose(block) for block in faq)))
+    # each FAQ block's answers without any FAQ block inside it (that one is counted on its own)
+    answers = "\n".join(filter(None, (prose(block, faq_or_dropped) for block in faq)))
     report.grade_faq = grade(answers) if answers else None
 
     last, next_, problems = review_dates(fields, today, review_interval_months())

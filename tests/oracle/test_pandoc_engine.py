@@ -100,3 +100,25 @@ def test_unknown_format_is_an_error(tmp_path):
 def test_unknown_key_is_a_warning_not_a_crash():
     out = engine("apa").render(TWINS, ["[@nosuchkey]"])
     assert any("nosuchkey" in w for w in out.warnings)
+
+
+def test_the_default_pandoc_is_the_wheels_own_found_without_starting_a_process(monkeypatch):
+    """pypandoc.get_pandoc_path() runs every pandoc it can find; the engine only looks."""
+    import subprocess
+
+    import pypandoc
+
+    started = []
+
+    class NoProcess:
+        def __init__(self, args, *rest, **options):
+            started.append(args)
+            raise OSError("default_pandoc() must not start a process")
+
+    monkeypatch.setattr(subprocess, "Popen", NoProcess)
+    path = pandoc_engine.default_pandoc()
+    monkeypatch.undo()
+    assert started == []
+    assert Path(path).is_relative_to(Path(pypandoc.__file__).resolve().parent), path
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, check=True).stdout
+    assert version.startswith("pandoc 3.9"), version

@@ -48,3 +48,23 @@ def test_a_plugins_start_up_mistake_is_one_line_with_its_type(tmp_path):
         "'nature', 'ieee') or a path to a .csl file"
     ]
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_bibliography_mistake_is_counted_once(tmp_path):
+    """The build stops on a broken bibliography (BuildStopped, already reported): the
+    summary counts the lines it printed, not the stop as one more."""
+    from support import FIXTURE_SETTINGS
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "bibliography").mkdir()
+    (content / "articles" / "a.md").write_text(
+        "Title: A\nDate: 2026-01-01\nSummary: S.\n\nText [@doe2026].\n", encoding="utf-8")
+    (content / "bibliography" / "refs.bib").write_text(
+        "@article{doe2026,\n  author = {Doe, Jane}\n  title = {A test},\n  year = {2026},\n}\n",
+        encoding="utf-8")
+    result = run("-s", str(FIXTURE_SETTINGS), "-o", str(tmp_path / "out"), "-e", f'PATH="{content}"')
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "refs.bib:2: error: malformed BibTeX: missing ','" in errors[0], result.stderr
+    assert "Build failed: 1 error(s), 0 warning(s)." in result.stderr, result.stderr

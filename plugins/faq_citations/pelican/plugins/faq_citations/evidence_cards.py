@@ -123,6 +123,17 @@ def _count(value, field: str, line: int, path: str, problems: list):
     return value
 
 
+def compose(text: str, loader_class):
+    """The YAML node tree of ``text`` (each node with its line), through ``loader_class``:
+    libyaml's ``CSafeLoader`` when PyYAML has it (the same nodes, about ten times faster
+    than the pure-Python ``SafeLoader``)."""
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
     """``(cards by key, problems)`` for the YAML ``text`` of the cards file ``path``.
 
@@ -136,15 +147,14 @@ def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
     problems: list = []
     warnings: list = []
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        return {}, [("error", AuthorError(f"malformed YAML: {getattr(exc, 'problem', exc)}", line, path))]
+        root = compose(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        try:  # the pure-Python parser's message (libyaml words some differently)
+            root = compose(text, yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            return {}, [("error", AuthorError(f"malformed YAML: {getattr(exc, 'problem', exc)}", line, path))]
     if root is None:
         return {}, []
     if not isinstance(root, yaml.MappingNode):

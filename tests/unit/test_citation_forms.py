@@ -153,3 +153,61 @@ def test_citation_syntax_that_starts_no_group_is_an_error_not_raw_text(bibliogra
     md = markdown.Markdown(extensions=["extra", makeExtension(bibliography=bibliographies())])
     with pytest.raises(FaqCitationsErrors, match="malformed citation"):
         md.convert(source)
+
+
+def label(key: str) -> str:
+    return " [label]" if key == "reed2020a" else ""
+
+
+def card(key: str) -> str:
+    return "<b>card</b>" if key == "reed2020a" else ""
+
+
+def test_author_date_page_exact_html(bibliographies):
+    md = markdown.Markdown(extensions=["extra", makeExtension(
+        bibliography=bibliographies("apa"), evidence_label=label, evidence_card=card)])
+    html = md.convert("It worked [see @reed2020a, p. 4; @abbott2019]. @reed2020a [ch. 2] too.\n")
+
+    def item(n: int, key: str, text: str, preview: str) -> str:
+        cite = f"cite-{key}-{n}"
+        return (f'<span class="cite__item"><a href="#ref-{key}" id="{cite}" '
+                f'aria-describedby="{cite}-preview">{text}</a>'
+                f'<span class="cite__preview" id="{cite}-preview" hidden="hidden">{preview}</span></span>')
+
+    reed, abbott = "Reed, A. (2020). <em>First</em>.", "Abbott, B. (2019). <em>Third</em>."
+    assert html == (
+        '<p>It worked <span class="cite cite--author-date">(see '
+        + item(1, "reed2020a", "Reed, 2020, p. 4", reed + " [label]") + "; "
+        + item(1, "abbott2019", "Abbott, 2019", abbott)
+        + ')</span>. <span class="cite cite--author-date">Reed ('
+        + item(2, "reed2020a", "2020", reed + " [label]") + ", ch.\u00a02)</span> too.</p>\n"
+        '<section aria-labelledby="references" class="references">\n'
+        '<h2 id="references">References</h2>\n<ul class="references__list">\n'
+        f'<li id="ref-abbott2019" tabindex="-1"><span class="references__entry">{abbott}</span> '
+        '<span class="references__back"><a aria-label="Back to where this reference is cited" '
+        'href="#cite-abbott2019-1">\u21a9</a></span></li>\n'
+        f'<li id="ref-reed2020a" tabindex="-1"><span class="references__entry">{reed} <b>card</b></span> '
+        '<span class="references__back">\u21a9 '
+        '<a aria-label="Back to citation 1 of this reference" href="#cite-reed2020a-1">1</a> '
+        '<a aria-label="Back to citation 2 of this reference" href="#cite-reed2020a-2">2</a></span></li>\n'
+        "</ul>\n</section>"
+    )
+    assert md.cited_keys == ["abbott2019", "reed2020a"]
+
+
+def test_numeric_locator_with_markup_label_card_and_title_exact_html(bibliographies):
+    md = markdown.Markdown(extensions=["extra", makeExtension(
+        bibliography=bibliographies(), references_title="Sources", evidence_label=label, evidence_card=card)])
+    reed = "Reed A. <em>First</em>. 2020."
+    assert md.convert("X [@reed2020a, pp. 3 and *passim*].") == (
+        '<p>X<sup class="cite"><span class="cite__item"><a aria-describedby="cite-reed2020a-1-preview" '
+        'aria-label="reference 1" href="#ref-reed2020a" id="cite-reed2020a-1">1</a>'
+        '<span class="cite__locator">(pp. 3 and <em>passim</em>)</span><span class="cite__preview" '
+        f'data-number="1" hidden="hidden" id="cite-reed2020a-1-preview">{reed} [label]</span></span>'
+        "</sup>.</p>\n"
+        '<section aria-labelledby="references" class="references">\n<h2 id="references">Sources</h2>\n'
+        '<ol class="references__list">\n<li id="ref-reed2020a" tabindex="-1">'
+        '<span class="references__entry">'
+        f'{reed} <b>card</b></span> <span class="references__back"><a aria-label="Back to where reference 1 '
+        'is cited" href="#cite-reed2020a-1">\u21a9</a></span></li>\n</ol>\n</section>'
+    )

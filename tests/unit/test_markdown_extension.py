@@ -454,3 +454,48 @@ def test_numeric_page_exact_html(render):
         '<span class="references__back"><a aria-label="Back to where reference 2 is cited" '
         'href="#cite-albott2018-1">\u21a9</a></span></li>\n</ol>\n</section>'
     )
+
+
+# -- helpers other plugins use: a page without its citations, the groups of a text ------------
+
+from pelican.plugins.faq_citations.citations import (  # noqa: E402
+    citations_in,
+    unknown_key_message,
+    without_citations,
+)
+
+
+def test_without_citations_drops_numbered_citations_with_their_space_and_the_list():
+    html = ('<p>A claim <sup class="cite"><a>1</a><br>x<img src=a></sup>. B<sup>2</sup> &amp; &#33; '
+            '<!-- c --><br/></p>\n<section class="references"><h2>R</h2><br/></section><p>after</p>')
+    kept = "<p>A claim. B<sup>2</sup> &amp; &#33; <!-- c --><br/></p>\n<p>after</p>"
+    assert without_citations(html) == kept
+
+
+def test_without_citations_keeps_an_author_date_citation_s_text_but_not_its_preview():
+    html = ('<p>It <span class="cite cite--author-date">(<span class="cite__item"><a href="#r">Reed, 2020</a>'
+            '<span class="cite__preview" hidden>P <em>x</em></span></span>)</span> x <div class="references">'
+            "y</div></p>")
+    assert without_citations(html) == (
+        '<p>It <span class="cite cite--author-date">(<span class="cite__item"><a href="#r">Reed, 2020</a>'
+        "</span>)</span> x </p>")
+
+
+def test_citations_in_lists_each_group_as_written():
+    assert citations_in("A [@a; @b, p. 3] and @c [p. 4] and `[@d]`.") == ["[@a; @b, p. 3]", "@c [p. 4]"]
+
+
+def test_unknown_key_message_with_and_without_entries(bibliography):
+    from pelican.plugins.faq_citations import Bibliography
+
+    empty = unknown_key_message(Bibliography(), "x")
+    assert empty == "unknown citation key 'x': no bibliography entries are loaded"
+    assert unknown_key_message(bibliography, "albot2018") == (
+        "unknown citation key 'albot2018'; did you mean 'albott2018'?")
+
+
+def test_citations_after_other_inline_markup_keep_their_order_and_text(page):
+    html = page("*One* [@feder2014] and `code` then [@albott2018, p. 2] and **b** [@feder2014].")
+    assert [a.get_text() for a in html.select("sup.cite a")] == ["1", "2", "1"]
+    assert html.p.get_text().startswith("One")
+    assert "then" in html.p.get_text() and html.select_one("p strong").get_text() == "b"

@@ -27,7 +27,7 @@ REFS = [
     {"id": "cole", "type": "book", "title": "Never cited", "author": [{"family": "Cole", "given": "Cy"}],
      "issued": {"date-parts": [[2005]]}, "publisher": "Über Press"},
 ]
-GROUPS = ["[@bee]", "[see @able, p. 3]  \nnext line", "[@nosuchkey]"]
+GROUPS = ["[@bee]", "[see @able, p. 3]  \nnext line", "[@nosuchkey]", "<pre>&#33; &amp;</pre>"]
 
 
 def counting(engine: PandocEngine) -> list:
@@ -102,6 +102,7 @@ def test_each_group_is_its_own_html_without_a_paragraph(numeric):
         "</sup></span><br />\nnext line",
         '<span class="citation" data-cites="nosuchkey"><sup><a href="#ref-nosuchkey" role="doc-biblioref">'
         "<strong>nosuchkey?</strong></a></sup></span>",
+        "<pre>&#33; &amp;</pre>",  # raw HTML as pandoc passes it on: references kept as written
     ]
 
 
@@ -225,14 +226,17 @@ def test_a_converted_file_is_cached_by_its_bytes_and_suffix(tmp_path):
     assert len(calls) == 1
 
 
-def test_unbalanced_bibtex_names_the_entry_and_its_line(tmp_path):
-    text = ("@comment{ not { an entry }\n@preamble{ \"{\" }\n@book{fine, title = {a \\{ b}}\n\n"
-            "@Article{open,\n  title = {No end,\n  year = {2001}\n}\n@book{after, title={x}}\n")
-    (path,) = write(tmp_path, {"bad.bib": text})
+@pytest.mark.parametrize("name", ["bad.bib", "bad.bibtex"])
+def test_unbalanced_bibtex_names_the_first_such_entry_and_its_line(tmp_path, name):
+    # the next entry has one '}' too many: together they would balance
+    text = ("\n@comment{ not { an entry }\n@preamble{ \"{\" }\n@book{fine, title = {a \\{ b \xe9}}\n\n"
+            "@Article{open,\n  title = {No end,\n  year = {2001}\n}\n@book{after, title={x}}}\n")
+    path = tmp_path / name
+    path.write_bytes(text.encode("latin-1"))  # not UTF-8: read anyway
     with pytest.raises(PandocEngineError) as caught:
         PandocEngine("").convert(path)
     assert str(caught.value) == (
-        f"{path}:5: error: malformed BibTeX: the braces of entry 'open' do not balance; "
+        f"{path}:6: error: malformed BibTeX: the braces of entry 'open' do not balance; "
         "a '}' is missing or extra in this entry"
     )
 
@@ -241,8 +245,8 @@ def test_malformed_csl_json_names_its_line_and_column(tmp_path):
     (path,) = write(tmp_path, {"bad.json": '[\n  {"id": "a"},\n  {"id": "b",}\n]'})
     with pytest.raises(PandocEngineError) as caught:
         PandocEngine("").convert(path)
-    assert (caught.value.line, caught.value.message) == (
-        3, "malformed CSL-JSON: Expecting property name enclosed in double quotes (column 14)")
+    assert str(caught.value) == (
+        f"{path}:3: error: malformed CSL-JSON: Expecting property name enclosed in double quotes (column 14)")
 
 
 def test_other_pandoc_errors_give_pandoc_s_line_and_last_message_line(tmp_path):
@@ -251,6 +255,13 @@ def test_other_pandoc_errors_give_pandoc_s_line_and_last_message_line(tmp_path):
         PandocEngine("").convert(path)
     assert caught.value.line == 3
     assert caught.value.message == "cannot read it:            ^"
+
+
+def test_a_failure_pandoc_says_nothing_about_is_line_one(tmp_path):
+    (path,) = write(tmp_path, {"refs.yaml": FILES["refs.YAML"]})
+    with pytest.raises(PandocEngineError) as caught:
+        PandocEngine("", pandoc="false").convert(path)  # /bin/false: fails, prints nothing
+    assert str(caught.value) == f"{path}:1: error: cannot read it: pandoc could not read this file"
 
 
 def test_entry_text_is_the_plain_text_of_a_fragment():

@@ -373,3 +373,93 @@ def test_bibliography_list_is_relative_to_the_base_path(tmp_path):
     (tmp_path / "bib").mkdir()
     (tmp_path / "bib" / "a.json").write_text("[]")
     assert bibliography_files(tmp_path / "bib") == [str(tmp_path / "bib" / "a.json")]  # a Path is a folder
+
+
+# -- reading files: each rule of _entry_lines and _read_text, through load_bibliography ----------
+
+
+def test_csl_json_as_an_object_with_items_and_a_numeric_id(tmp_path):
+    text = '{"items": [\n  {"id": 12, "type": "book", "title": "T"}\n]}'
+    bibliography, problems = load(tmp_path, {"o.json": text})
+    assert problems == [] and list(bibliography.entries) == ["12"]
+
+
+def test_csl_json_that_is_not_a_list(tmp_path):
+    expected = [(1, "malformed CSL-JSON: expected a list of items")]
+    assert problems_of(tmp_path, '{"a": 1}', "n.json") == expected
+
+
+def test_csl_json_items_without_an_id_each_at_their_line(tmp_path):
+    text = '[\n {"id": "a", "type": "book"},\n {"id": ""},\n 5\n]'
+    assert problems_of(tmp_path, text, "m.json") == [
+        (3, 'malformed CSL-JSON: item 2 has no "id"'), (1, 'malformed CSL-JSON: item 3 has no "id"')]
+
+
+def test_a_missing_file_is_one_problem_without_a_line(tmp_path):
+    _, problems = load_bibliography([str(tmp_path / "none.bib")])
+    assert [p.describe() for p in problems] == [
+        f"{tmp_path / 'none.bib'}: error: cannot read the bibliography file: No such file or directory"]
+
+
+def test_a_file_not_in_utf8_names_the_byte_and_its_line(tmp_path):
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@misc{a,\n title={M\u00fcller}}\n".encode("latin-1"))
+    _, problems = load_bibliography([str(path)])
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "the file is not UTF-8 (byte 0xfc); export it from Zotero as UTF-8")]
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
+    bibliography, problems = load(tmp_path, {"bom.bib": "\ufeff@misc{a, title={x}}\n"})
+    assert problems == [] and list(bibliography.entries) == ["a"]
+
+
+def test_csl_yaml_keys_quoted_or_not_at_their_lines(tmp_path):
+    text = "references:\n- id: 'a'\n  type: book\n- type: book\n  id: \"b\" # note\n"
+    bibliography, problems = load(tmp_path, {"q.yaml": text})
+    assert problems == [] and {k: e.line for k, e in bibliography.entries.items()} == {"a": 2, "b": 5}
+
+
+def test_a_key_twice_in_one_bib_file_in_any_case_but_not_strings_or_comments(tmp_path):
+    text = "@string{dup = {x}}\n@misc{Dup, title={1}}\n@comment{dup}\n@misc{dup, title={2}}\n"
+    assert problems_of(tmp_path, text, "d.bib") == [
+        (4, f"citation key 'dup' is defined twice: here and at {tmp_path / 'd.bib'}:2; "
+            "keep one and rename or delete the other")]
+
+
+def test_a_key_twice_in_one_json_file(tmp_path):
+    text = '[\n {"id": "k", "type": "book"},\n {"id": "k", "type": "report"}\n]'
+    assert [(line, message.split(":")[0]) for line, message in problems_of(tmp_path, text, "k.json")] == [
+        (2, "citation key 'k' is defined twice")]
+
+
+def test_the_same_pmid_with_spaces_is_the_same_work(tmp_path):
+    text = "@misc{a, title={1}, pmid={ 77 }}\n@misc{b, title={2}, pmid={77}}\n"
+    assert problems_of(tmp_path, text, "p.bib") == [
+        (2, f"the same PMID 77 is under two keys: 'b' here and 'a' at {tmp_path / 'p.bib'}:1; "
+            "keep one key and cite it everywhere")]
+
+
+def test_the_bibliography_s_style_engine_and_page_render_follow_its_settings(tmp_path):
+    bibliography, _ = load_bibliography([str(write_refs(tmp_path))], "apa", cache_dir=str(tmp_path / "c"))
+    assert (bibliography.style.name, bibliography.style.numeric) == ("apa", False)
+    assert bibliography.engine.style.endswith("/apa.csl")
+    assert bibliography.engine.cache_dir == str(tmp_path / "c")
+    page = bibliography.render_page(["[@b]"])
+    assert page.order == ["b"] and page.citations[0].endswith(">Bee, 2001</a>)</span>")
+    formatted = bibliography.formatted("b", "Bee. doi:10.1/b")
+    assert (formatted.html, formatted.preview, formatted.text, formatted.key, formatted.rendered) == (
+        'Bee. doi:<a href="https://doi.org/10.1/b">10.1/b</a>', "Bee. doi:10.1/b", "Bee. doi:10.1/b", "b",
+        "Bee. doi:10.1/b")
+    assert bibliography.formatted("nokey", "X.").item == {}
+
+
+def write_refs(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([
+        {"id": "a", "type": "book", "title": "A", "author": [{"family": "Able"}],
+         "issued": {"date-parts": [[1999]]}},
+        {"id": "b", "type": "book", "title": "B", "author": [{"family": "Bee"}],
+         "issued": {"date-parts": [[2001]]}, "DOI": "10.1/b"},
+    ]), encoding="utf-8")
+    return path

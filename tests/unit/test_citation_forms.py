@@ -211,3 +211,43 @@ def test_numeric_locator_with_markup_label_card_and_title_exact_html(bibliograph
         f'{reed} <b>card</b></span> <span class="references__back"><a aria-label="Back to where reference 1 '
         'is cited" href="#cite-reed2020a-1">\u21a9</a></span></li>\n</ol>\n</section>'
     )
+
+
+HELP = "write [@key], [@key1; @key2], [see @key, p. 12] or @key [p. 12]"
+MISTAKES = {
+    "a group that ends in a word": ("Intro.\n\nA [@feder2014; see] b.",
+                                    [(3, f"malformed citation '[@feder2014; see]'; {HELP}")]),
+    "an unclosed bracket, shown to the paragraph's end": (
+        "A\n\nAn open [@feder2014, p. 3\nstill open\n\nNext para.",
+        [(3, f"malformed citation '[@feder2014, p. 3 still open'; {HELP}")]),
+    "a space after the @": ("A *b* [@ feder2014] c", [(1, f"malformed citation '[@ feder2014]'; {HELP}")]),
+    "a key inside a suffix": ("x\n\n[@feder2014, compare @reed2020a]",
+                              [(3, f"malformed citation '[@feder2014, compare @reed2020a]'; {HELP}")]),
+    "the wildcard key": ("[@*]", [(1, f"malformed citation '[@*]'; {HELP}")]),
+    "in an image's alt text": ("Text.\n\n![see [@feder2014]](img.png)", [(
+        3, "a citation in an image's alt text ([@feder2014]) cannot be linked or numbered; "
+           "cite the source in the text or caption next to the image")]),
+    "an unknown key after code": ("[@feder2014] then `x` [@nope]",
+                                  [(1, "unknown citation key 'nope'; add it to the bibliography")]),
+    "an unknown key on a paragraph's second line": (
+        "Title: x\n\nFirst line\nsecond [@feder2014] [@reed202a] end.",
+        [(4, "unknown citation key 'reed202a'; did you mean 'reed2020a'?")]),
+    "a group over two lines: the line of its first key": (
+        "A [@feder2014;\n@nope]", [(1, "unknown citation key 'nope'; add it to the bibliography")]),
+}
+
+
+@pytest.mark.parametrize(("source", "errors"), MISTAKES.values(), ids=MISTAKES.keys())
+def test_each_citation_mistake_is_one_error_at_its_line(bibliographies, source, errors):
+    md = markdown.Markdown(extensions=["extra", "meta", makeExtension(bibliography=bibliographies())])
+    with pytest.raises(FaqCitationsErrors) as caught:
+        md.convert(source)
+    assert [(e.line, e.message) for e in caught.value.errors] == errors
+
+
+def test_a_bracket_that_is_a_link_or_a_span_is_no_mistake(bibliographies):
+    # as in pandoc, the text "@feder2014" of the link or span is an in-text citation
+    md = markdown.Markdown(extensions=["extra", makeExtension(bibliography=bibliographies())])
+    html = md.convert("[@feder2014](https://x.org) and [@feder2014]{.c}")
+    assert html.startswith('<p><a href="https://x.org"><sup class="cite">')
+    assert [g["raw"] for g in md.citations] == ["@feder2014", "@feder2014"]

@@ -81,33 +81,29 @@ def test_pandoc_is_the_wheels_binary_unless_named():
 # -- one render: entries, order, citation groups, warnings ---------------------------
 
 
-def test_entries_are_the_style_s_html_without_the_list_number(numeric):
-    assert numeric.entries == {
-        "bee": "Bee B. B paper. <em>Journal</em>. Published online 2001.",
-        "able": "Able A. <em>Tom &amp; Jerry &lt;b&gt;</em>. Nonesuch Press; 1999.",
-        "cole": "Cole C. <em>Never Cited</em>. Über Press; 2005.",
-    }
-
-
-def test_order_is_the_style_s_bibliography_order_with_every_entry(numeric):
-    # AMA numbers by first citation; the uncited entry (nocite @*) comes last
-    assert numeric.order == ["bee", "able", "cole"]
-
-
-def test_each_group_is_its_own_html_without_a_paragraph(numeric):
-    assert numeric.citations == [
-        '<span class="citation" data-cites="bee"><sup><a href="#ref-bee" role="doc-biblioref">1</a>'
-        "</sup></span>",
-        '<span class="citation" data-cites="able"><sup>see <a href="#ref-able" role="doc-biblioref">2(p3)</a>'
-        "</sup></span><br />\nnext line",
-        '<span class="citation" data-cites="nosuchkey"><sup><a href="#ref-nosuchkey" role="doc-biblioref">'
-        "<strong>nosuchkey?</strong></a></sup></span>",
-        "<pre>&#33; &amp;</pre>",  # raw HTML as pandoc passes it on: references kept as written
-    ]
-
-
-def test_pandoc_s_warnings_are_kept(numeric):
-    assert numeric.warnings == ["Citeproc: citation nosuchkey not found"]
+def test_one_render_gives_the_entries_their_order_each_group_and_the_warnings(numeric):
+    # one test reads the whole result: the render runs once per module (pandoc is slow)
+    assert numeric == pandoc_engine.Rendered(
+        # the style's HTML without the list number ("1."), escaped as pandoc escapes it
+        entries={
+            "bee": "Bee B. B paper. <em>Journal</em>. Published online 2001.",
+            "able": "Able A. <em>Tom &amp; Jerry &lt;b&gt;</em>. Nonesuch Press; 1999.",
+            "cole": "Cole C. <em>Never Cited</em>. Über Press; 2005.",
+        },
+        # AMA numbers by first citation; the uncited entry (nocite @*) comes last
+        order=["bee", "able", "cole"],
+        # each group's HTML, without the paragraph pandoc puts it in
+        citations=[
+            '<span class="citation" data-cites="bee"><sup><a href="#ref-bee" role="doc-biblioref">1</a>'
+            "</sup></span>",
+            '<span class="citation" data-cites="able"><sup>see '
+            '<a href="#ref-able" role="doc-biblioref">2(p3)</a></sup></span><br />\nnext line',
+            '<span class="citation" data-cites="nosuchkey"><sup>'
+            '<a href="#ref-nosuchkey" role="doc-biblioref"><strong>nosuchkey?</strong></a></sup></span>',
+            "<pre>&#33; &amp;</pre>",  # raw HTML as pandoc passes it on: references kept as written
+        ],
+        warnings=["Citeproc: citation nosuchkey not found"],
+    )
 
 
 def test_without_every_entry_the_list_holds_only_the_cited(author_date):

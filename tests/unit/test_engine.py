@@ -27,7 +27,8 @@ REFS = [
     {"id": "cole", "type": "book", "title": "Never cited", "author": [{"family": "Cole", "given": "Cy"}],
      "issued": {"date-parts": [[2005]]}, "publisher": "Über Press"},
 ]
-GROUPS = ["[@bee]", "[see @able, p. 3]  \nnext line", "[@nosuchkey]", "<pre>&#33; &amp;</pre>"]
+GROUPS = ["[@bee]", "[see @able, p. 3]  \nnext line", "[@nosuchkey]", "<pre>&#33; &amp;</pre>",
+          '<div class="note">x</div>']
 
 
 def counting(engine: PandocEngine) -> list:
@@ -101,6 +102,7 @@ def test_one_render_gives_the_entries_their_order_each_group_and_the_warnings(nu
             '<span class="citation" data-cites="nosuchkey"><sup>'
             '<a href="#ref-nosuchkey" role="doc-biblioref"><strong>nosuchkey?</strong></a></sup></span>',
             "<pre>&#33; &amp;</pre>",  # raw HTML as pandoc passes it on: references kept as written
+            '<div class="note">\nx\n</div>',  # a div that is not an entry
         ],
         warnings=["Citeproc: citation nosuchkey not found"],
     )
@@ -220,6 +222,15 @@ def test_a_converted_file_is_cached_by_its_bytes_and_suffix(tmp_path):
     assert refusing(PandocEngine("", cache_dir=tmp_path / "cache")).convert(second[0])[0]["id"] == "js"
     assert refusing(PandocEngine("", cache_dir=tmp_path / "cache")).convert(second[1])[0]["id"] == "js"
     assert len(calls) == 1
+    (changed,) = write(tmp_path / "one", {"other.json": FILES["refs.json"].replace('"js"', '"other"')})
+    assert engine.convert(changed)[0]["id"] == "other" and len(calls) == 2
+
+
+def test_a_file_that_does_not_exist_is_named_in_the_error(tmp_path):
+    with pytest.raises(PandocEngineError) as caught:
+        PandocEngine("", cache_dir=tmp_path).convert(tmp_path / "gone.txt")
+    assert str(caught.value) == (
+        f"{tmp_path / 'gone.txt'}:1: error: unknown bibliography format '.txt'; use .bib, .json or .yaml")
 
 
 @pytest.mark.parametrize("name", ["bad.bib", "bad.bibtex"])

@@ -20,6 +20,12 @@ ACCEPTED = {
     "a @comment in parentheses": "@comment(not {closed\n@misc{a, title = {x}}\n",
     "the same name twice in @string": '@string{a = "x", a = "y"}\n@misc{b, title = a}\n',
     "an @ with no entry type": "@ misc\n@misc{a, title = {x}}\n",
+    "an empty quoted value": '@misc{a, title = "", year = {1}}\n',
+    "an escaped quote before the closing one": '@misc{a, title = "a\\"", year = {1}}\n',
+    "nested braces in a quoted value": '@misc{a, title = "a {{b}} c", year = {1}}\n',
+    "a quoted value over two lines": '@misc{a, title = "two\nlines", year = {1}}\n',
+    "name = inside a quoted value": '@misc{a, title = "x y = z"}\n',
+    "a new line like a field inside braces in quotes": '@misc{a, title = "X {\n year = 1}", note = {n}}\n',
 }
 
 
@@ -73,9 +79,20 @@ MALFORMED = {
     "a quote left open, the next field starts": (
         '@article{a,\n  title = "X,\n  year = {2020}\n}\n',
         (2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+    "the file ends inside a quote": ('@misc{a, title = "abc', (
+        1, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+    "a quote left open, a quoted field starts": ('@article{a,\n title = "X,\n year = "2020"\n}\n', (
+        2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+    "a quote left open, a capitalised quoted field starts": (
+        '@article{a,\n title = "X,\n Year = "2020"\n}\n', (2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+    "a quote left open, an entry with quotes starts": ('@article{a,\n title = "x\n@book{b, title = "y"}\n', (
+        2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
     "a quote left open, the next entry starts": (
         '@article{a,\n title = "x\n@book{b, title = {y}}\n',
         (2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+    "a field twice, after a braced quote in a quoted value": (
+        '@misc{a,\n title = "A {"} B",\n title = {again}}\n',
+        (3, "field 'title' appears twice in this entry (also at line 2); keep one")),
     "a field twice, in any case": (
         "@article{a,\n  title = {X},\n  year = {2020},\n  Title = {Y}\n}\n",
         (4, "field 'Title' appears twice in this entry (also at line 2); keep one")),

@@ -84,7 +84,8 @@ MALFORMED = {
     "a quote left open, a quoted field starts": ('@article{a,\n title = "X,\n year = "2020"\n}\n', (
         2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
     "a quote left open, a capitalised quoted field starts": (
-        '@article{a,\n title = "X,\n Year = "2020"\n}\n', (2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+        '@article{a,\n title = "X,\n Year = "2020"\n}\n',
+        (2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
     "a quote left open, an entry with quotes starts": ('@article{a,\n title = "x\n@book{b, title = "y"}\n', (
         2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
     "a quote left open, the next entry starts": (

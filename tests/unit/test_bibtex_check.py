@@ -26,6 +26,15 @@ ACCEPTED = {
     "a quoted value over two lines": '@misc{a, title = "two\nlines", year = {1}}\n',
     "name = inside a quoted value": '@misc{a, title = "x y = z"}\n',
     "a new line like a field inside braces in quotes": '@misc{a, title = "X {\n year = 1}", note = {n}}\n',
+    "name = inside a braced value": "@misc{a, title = {a b = c}}\n",
+    "name = inside nested braces": "@misc{a, title = {a {b = c}}}\n",
+    "nested braces in a braced value": "@misc{a, title = {a {b} c}, year = {1}}\n",
+    "a braced value over two lines": "@misc{a, title = {two\nlines}}\n",
+    "a @comment holding fields and an entry": (
+        "@comment{ old:\n year = 1,\n @misc{x, title = {y}, title = {z}} }\n@misc{a, title = {x}}\n"),
+    "an entry inside a @comment": "@comment{ @artcle{x} }\n",
+    "an @word at the end of the file": "see @misc",
+    "an @word before a word": "see @misc Xylophone\n@misc{a, title = {x}}\n",
 }
 
 
@@ -79,6 +88,25 @@ MALFORMED = {
     "a quote left open, the next field starts": (
         '@article{a,\n  title = "X,\n  year = {2020}\n}\n',
         (2, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
+    "a brace left open, the next entry starts and would close it": (
+        "@article{a,\n  title = {x\n@book{b, title = {y}}}\n",
+        (2, "the '{' that opens field 'title' here is never closed; add the missing '}'")),
+    "a brace left open, a one-letter field starts": (
+        "@misc{a,\n title = {no end,\nx = {1}\n}\n",
+        (2, "the '{' that opens field 'title' here is never closed; add the missing '}'")),
+    "a brace left open, an @ later in that line is no entry": (
+        "@article{a,\n title = {x\n note = {see @artcle{x}}\n}\n",
+        (2, "the '{' that opens field 'title' here is never closed; add the missing '}'")),
+    "the file ends inside braces": (
+        "@misc{a, title = {abc",
+        (1, "the '{' that opens field 'title' here is never closed; add the missing '}'")),
+    "the file ends after a value": (
+        "@misc{a, title = {x}", (1, "this entry is never closed; add '}' after its last field")),
+    "a field twice, after # with no space": (
+        '@string{jt = "J"}\n@misc{a, journal = jt #{ Stress},\n journal = {x}}\n',
+        (3, "field 'journal' appears twice in this entry (also at line 2); keep one")),
+    "an entry after an @ that starts none": ("@@artcle{a, title = {x}}\n",
+                                             (1, "unknown entry type '@artcle'; did you mean '@article'?")),
     "the file ends inside a quote": ('@misc{a, title = "abc', (
         1, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
     "a quote left open, a quoted field starts": ('@article{a,\n title = "X,\n year = "2020"\n}\n', (

@@ -235,3 +235,231 @@ def test_extension_with_a_broken_bibliography_raises_every_problem(tmp_path):
     with pytest.raises(BibliographyError) as caught:
         makeExtension(bibliography=[str(path)])
     assert caught.value.path == str(path) and caught.value.line == 1
+
+
+# -- links added to a rendered entry (add_links), one rule each -------------------------
+
+from pelican.plugins.faq_citations.bibliography import (  # noqa: E402
+    Bibliography,
+    Entry,
+    add_links,
+    bibliography_files,
+    is_csl_yaml,
+    normalise_doi,
+    style_is_numeric,
+    without_links,
+)
+
+DOI_LINK = '<a href="https://doi.org/10.1/x">'
+
+
+@pytest.mark.parametrize("written", ["10.1/x", " https://doi.org/10.1/x ", "http://dx.doi.org/10.1/x",
+                                     "doi: 10.1/x", "DOI:10.1/x", "HTTPS://DOI.ORG/10.1/x"])
+def test_doi_is_normalised_to_the_bare_doi(written):
+    assert normalise_doi(written) == "10.1/x"
+
+
+def test_doi_the_style_linked_is_left_alone():
+    rendered = f"T. {DOI_LINK}https://doi.org/10.1/x</a>"
+    assert add_links(rendered, {"DOI": "10.1/x"}) == rendered
+
+
+def test_doi_url_the_style_printed_becomes_a_link():
+    assert add_links("T. https://doi.org/10.1/x", {"DOI": "10.1/x"}) == f"T. {DOI_LINK}https://doi.org/10.1/x</a>"
+
+
+def test_bare_doi_the_style_printed_is_linked_once():
+    assert add_links("T. 10.1/x. 10.1/x", {"DOI": "doi: 10.1/x"}) == f"T. {DOI_LINK}10.1/x</a>. 10.1/x"
+
+
+def test_doi_the_style_left_out_is_appended_escaped():
+    assert add_links("T.", {"DOI": "10.1/a&b"}) == 'T. doi:<a href="https://doi.org/10.1/a&amp;b">10.1/a&amp;b</a>'
+
+
+def test_url_that_is_the_doi_is_not_added_again():
+    assert add_links("T.", {"DOI": "10.1/X", "URL": "https://doi.org/10.1/x/"}) == (
+        'T. doi:<a href="https://doi.org/10.1/X">10.1/X</a>')
+
+
+def test_url_the_style_left_out_is_appended_escaped():
+    assert add_links("T.", {"URL": "https://x.org/?a=1&b=2"}) == (
+        'T. <a href="https://x.org/?a=1&amp;b=2">https://x.org/?a=1&amp;b=2</a>')
+
+
+def test_url_the_style_printed_becomes_a_link_and_a_linked_one_is_left_alone():
+    link = '<a href="https://x.org/?a=1&amp;b=2">https://x.org/?a=1&amp;b=2</a>'
+    assert add_links("T. https://x.org/?a=1&amp;b=2", {"URL": "https://x.org/?a=1&b=2"}) == f"T. {link}"
+    assert add_links(f"T. {link}", {"URL": "https://x.org/?a=1&b=2"}) == f"T. {link}"
+
+
+def test_pmid_the_style_printed_is_linked_where_it_stands():
+    pubmed = '<a href="https://pubmed.ncbi.nlm.nih.gov/123/">123</a>'
+    assert add_links("T. PMID: <b>123</b>.", {"PMID": 123}) == f"T. PMID: <b>{pubmed}</b>."
+    assert add_links("T. PMID 123", {"PMID": "123"}) == f"T. PMID {pubmed}"
+
+
+def test_pmid_the_style_left_out_is_appended_and_a_linked_one_is_left_alone():
+    pubmed = '<a href="https://pubmed.ncbi.nlm.nih.gov/123/">123</a>'
+    assert add_links("T.", {"PMID": " 123 "}) == f"T. PMID: {pubmed}"
+    assert add_links(f"T. {pubmed}", {"PMID": "123"}) == f"T. {pubmed}"
+
+
+def test_doi_url_and_pmid_are_appended_in_that_order():
+    assert add_links("T.", {"DOI": "10.1/x", "URL": "https://x.org/", "PMID": "9"}) == (
+        f'T. doi:{DOI_LINK}10.1/x</a> <a href="https://x.org/">https://x.org/</a> '
+        'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/9/">9</a>')
+
+
+def test_entry_without_identifiers_is_unchanged():
+    assert add_links("T. <i>J</i>.", {"DOI": "", "URL": None, "PMID": ""}) == "T. <i>J</i>."
+
+
+def test_preview_drops_every_link_but_keeps_its_text():
+    fragment = 'A <a href="x">10.1/x</a> <A>b</A> <abbr>c</abbr>'
+    assert without_links(fragment) == "A 10.1/x <A>b</A> <abbr>c</abbr>"
+
+
+# -- the style, suggestions, which files are bibliographies ------------------------------------
+
+
+def test_a_style_is_numeric_unless_it_says_otherwise(tmp_path):
+    (tmp_path / "ad.csl").write_text('<style>\n<info><category citation-format = "author-date"/></info>')
+    (tmp_path / "num.csl").write_text('<style><info><category citation-format="numeric"/></info>')
+    (tmp_path / "none.csl").write_text("<style/>")
+    names = ("ad.csl", "num.csl", "none.csl", "missing.csl")
+    assert [style_is_numeric(str(tmp_path / n)) for n in names] == [False, True, True, True]
+
+
+def test_numeric_follows_the_named_style():
+    assert Bibliography(style_name="apa").numeric is False
+    assert Bibliography().numeric is True
+
+
+def test_suggest_prefers_the_same_key_in_another_case_then_the_nearest():
+    keys = ("Feder2014", "feder2015", "albott2018")
+    bibliography = Bibliography(entries={k: Entry(k, "r.bib", 1) for k in keys})
+    assert bibliography.suggest("feder2014") == "Feder2014"
+    assert bibliography.suggest("albot2018") == "albott2018"
+    assert bibliography.suggest("zzz") is None
+    assert len(bibliography) == 3 and "albott2018" in bibliography and "albott" not in bibliography
+
+
+def test_without_files_nothing_is_rendered_and_format_is_a_key_error():
+    bibliography = Bibliography(entries={"a": Entry("a", "r.json", 1)})
+    with pytest.raises(KeyError):
+        bibliography.format("a")
+
+
+def test_only_yaml_with_references_is_a_bibliography(tmp_path):
+    (tmp_path / "refs.yaml").write_text("\ufeffreferences:\n- id: a\n", encoding="utf-8")
+    (tmp_path / "spaced.yml").write_text("title: x\nreferences :\n", encoding="utf-8")
+    (tmp_path / "cards.yaml").write_text("cards:\n  references: no\n", encoding="utf-8")
+    (tmp_path / "latin.yaml").write_bytes(b"references:\n- id: \xe9\n")
+    assert [is_csl_yaml(str(tmp_path / n)) for n in ("refs.yaml", "spaced.yml", "cards.yaml", "latin.yaml",
+                                                    "missing.yaml")] == [True, True, False, False, False]
+
+
+def test_bibliography_folder_lists_its_bibliography_files_sorted(tmp_path):
+    folder = tmp_path / "bib"
+    folder.mkdir()
+    for name in ("b.bib", "A.JSON", "c.yaml", "cards.yml", ".hidden.bib", "notes.txt", "d.YML"):
+        (folder / name).write_text("references:\n" if name in ("c.yaml", "d.YML") else "x: 1\n")
+    assert bibliography_files("bib", str(tmp_path)) == [
+        str(folder / "A.JSON"), str(folder / "b.bib"), str(folder / "c.yaml"), str(folder / "d.YML")]
+
+
+def test_bibliography_list_is_relative_to_the_base_path(tmp_path):
+    assert bibliography_files(["a.bib", "sub/b.json"], "base") == ["base/a.bib", "base/sub/b.json"]
+    (tmp_path / "bib").mkdir()
+    (tmp_path / "bib" / "a.json").write_text("[]")
+    assert bibliography_files(tmp_path / "bib") == [str(tmp_path / "bib" / "a.json")]  # a Path is a folder
+
+
+# -- reading files: each rule of _entry_lines and _read_text, through load_bibliography ----------
+
+
+def test_csl_json_as_an_object_with_items_and_a_numeric_id(tmp_path):
+    text = '{"items": [\n  {"id": 12, "type": "book", "title": "T"}\n]}'
+    bibliography, problems = load(tmp_path, {"o.json": text})
+    assert problems == [] and list(bibliography.entries) == ["12"]
+
+
+def test_csl_json_that_is_not_a_list(tmp_path):
+    expected = [(1, "malformed CSL-JSON: expected a list of items")]
+    assert problems_of(tmp_path, '{"a": 1}', "n.json") == expected
+
+
+def test_csl_json_items_without_an_id_each_at_their_line(tmp_path):
+    text = '[\n {"id": "a", "type": "book"},\n {"id": ""},\n 5\n]'
+    assert problems_of(tmp_path, text, "m.json") == [
+        (3, 'malformed CSL-JSON: item 2 has no "id"'), (1, 'malformed CSL-JSON: item 3 has no "id"')]
+
+
+def test_a_missing_file_is_one_problem_without_a_line(tmp_path):
+    _, problems = load_bibliography([str(tmp_path / "none.bib")])
+    assert [p.describe() for p in problems] == [
+        f"{tmp_path / 'none.bib'}: error: cannot read the bibliography file: No such file or directory"]
+
+
+def test_a_file_not_in_utf8_names_the_byte_and_its_line(tmp_path):
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@misc{a,\n title={M\u00fcller}}\n".encode("latin-1"))
+    _, problems = load_bibliography([str(path)])
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "the file is not UTF-8 (byte 0xfc); export it from Zotero as UTF-8")]
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
+    bibliography, problems = load(tmp_path, {"bom.bib": "\ufeff@misc{a, title={x}}\n"})
+    assert problems == [] and list(bibliography.entries) == ["a"]
+
+
+def test_csl_yaml_keys_quoted_or_not_at_their_lines(tmp_path):
+    text = "references:\n- id: 'a'\n  type: book\n- type: book\n  id: \"b\" # note\n"
+    bibliography, problems = load(tmp_path, {"q.yaml": text})
+    assert problems == [] and {k: e.line for k, e in bibliography.entries.items()} == {"a": 2, "b": 5}
+
+
+def test_a_key_twice_in_one_bib_file_in_any_case_but_not_strings_or_comments(tmp_path):
+    text = "@string{dup = {x}}\n@misc{Dup, title={1}}\n@comment{dup}\n@misc{dup, title={2}}\n"
+    assert problems_of(tmp_path, text, "d.bib") == [
+        (4, f"citation key 'dup' is defined twice: here and at {tmp_path / 'd.bib'}:2; "
+            "keep one and rename or delete the other")]
+
+
+def test_a_key_twice_in_one_json_file(tmp_path):
+    text = '[\n {"id": "k", "type": "book"},\n {"id": "k", "type": "report"}\n]'
+    assert [(line, message.split(":")[0]) for line, message in problems_of(tmp_path, text, "k.json")] == [
+        (2, "citation key 'k' is defined twice")]
+
+
+def test_the_same_pmid_with_spaces_is_the_same_work(tmp_path):
+    text = "@misc{a, title={1}, pmid={ 77 }}\n@misc{b, title={2}, pmid={77}}\n"
+    assert problems_of(tmp_path, text, "p.bib") == [
+        (2, f"the same PMID 77 is under two keys: 'b' here and 'a' at {tmp_path / 'p.bib'}:1; "
+            "keep one key and cite it everywhere")]
+
+
+def test_the_bibliography_s_style_engine_and_page_render_follow_its_settings(tmp_path):
+    bibliography, _ = load_bibliography([str(write_refs(tmp_path))], "apa", cache_dir=str(tmp_path / "c"))
+    assert (bibliography.style.name, bibliography.style.numeric) == ("apa", False)
+    assert bibliography.engine.style.endswith("/apa.csl")
+    assert bibliography.engine.cache_dir == str(tmp_path / "c")
+    page = bibliography.render_page(["[@b]"])
+    assert page.order == ["b"] and page.citations[0].endswith(">Bee, 2001</a>)</span>")
+    formatted = bibliography.formatted("b", "Bee. doi:10.1/b")
+    assert (formatted.html, formatted.preview, formatted.text, formatted.key, formatted.rendered) == (
+        'Bee. doi:<a href="https://doi.org/10.1/b">10.1/b</a>', "Bee. doi:10.1/b", "Bee. doi:10.1/b", "b",
+        "Bee. doi:10.1/b")
+    assert bibliography.formatted("nokey", "X.").item == {}
+
+
+def write_refs(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps([
+        {"id": "a", "type": "book", "title": "A", "author": [{"family": "Able"}],
+         "issued": {"date-parts": [[1999]]}},
+        {"id": "b", "type": "book", "title": "B", "author": [{"family": "Bee"}],
+         "issued": {"date-parts": [[2001]]}, "DOI": "10.1/b"},
+    ]), encoding="utf-8")
+    return path

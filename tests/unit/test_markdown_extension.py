@@ -414,3 +414,88 @@ def test_malformed_citation_message_is_one_line_as_typed(render):
     assert str(error).startswith("malformed citation '[@ \\[@feder2014 @x]'")
     assert "\n" not in str(error) and "klzzwxh" not in str(error)
     assert error.line == 1
+
+
+# -- the whole page, exactly: numbers, separators, previews, the list and its back links ----
+
+FEDER_ENTRY = "Feder A. Ketamine for chronic PTSD. <em>JAMA Psychiatry</em>. Published online 2014."
+
+
+def test_numeric_page_exact_html(render):
+    feder = f"{FEDER_ENTRY} doi:10.1001/jamapsychiatry.2014.62 PMID: 24740528"
+    albott = "Albott C. Repeated infusions. <em>J Clin Psychiatry</em>. Published online 2018."
+
+    def item(n: int, key: str, number: int, preview: str, before: str = "", after: str = "") -> str:
+        cite = f"cite-{key}-{n}"
+        return (f'<span class="cite__item">{before}<a aria-describedby="{cite}-preview" '
+                f'aria-label="reference {number}" href="#ref-{key}" id="{cite}">{number}</a>{after}'
+                f'<span class="cite__preview" data-number="{number}" hidden="hidden" id="{cite}-preview">'
+                f"{preview}</span></span>")
+
+    html = render("## References\n\nA claim [see @feder2014, p. 12; @albott2018]. "
+                  "Again [@feder2014] and [@feder2014].\n")
+    assert html == (
+        '<h2 id="references">References</h2>\n<p>A claim<sup class="cite">'
+        + item(1, "feder2014", 1, feder, '<span class="cite__prefix">see</span> ',
+               '<span class="cite__locator">(p. 12)</span>')
+        + "," + item(1, "albott2018", 2, albott)
+        + '</sup>. Again<sup class="cite">' + item(2, "feder2014", 1, feder)
+        + '</sup> and<sup class="cite">' + item(3, "feder2014", 1, feder) + "</sup>.</p>\n"
+        '<section aria-labelledby="references_1" class="references">\n'
+        '<h2 id="references_1">References</h2>\n<ol class="references__list">\n'
+        '<li id="ref-feder2014" tabindex="-1"><span class="references__entry">'
+        f'{FEDER_ENTRY} doi:<a href="https://doi.org/10.1001/jamapsychiatry.2014.62">'
+        '10.1001/jamapsychiatry.2014.62</a> PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/24740528/">24740528</a>'
+        '</span> <span class="references__back">\u21a9 '
+        '<a aria-label="Back to citation 1 of reference 1" href="#cite-feder2014-1">1</a> '
+        '<a aria-label="Back to citation 2 of reference 1" href="#cite-feder2014-2">2</a> '
+        '<a aria-label="Back to citation 3 of reference 1" href="#cite-feder2014-3">3</a></span></li>\n'
+        f'<li id="ref-albott2018" tabindex="-1"><span class="references__entry">{albott}</span> '
+        '<span class="references__back"><a aria-label="Back to where reference 2 is cited" '
+        'href="#cite-albott2018-1">\u21a9</a></span></li>\n</ol>\n</section>'
+    )
+
+
+# -- helpers other plugins use: a page without its citations, the groups of a text ------------
+
+from pelican.plugins.faq_citations.citations import (  # noqa: E402
+    citations_in,
+    unknown_key_message,
+    without_citations,
+)
+
+
+def test_without_citations_drops_numbered_citations_with_their_space_and_the_list():
+    html = ('<p>A claim <sup class="cite"><a>1</a><br>x<img src=a></sup>. B<sup>2</sup> &amp; &#33; '
+            '<!-- c --><br/></p>\n<section class="references"><h2>R</h2><br/></section><p>after</p>')
+    kept = "<p>A claim. B<sup>2</sup> &amp; &#33; <!-- c --><br/></p>\n<p>after</p>"
+    assert without_citations(html) == kept
+
+
+def test_without_citations_keeps_an_author_date_citation_s_text_but_not_its_preview():
+    html = ('<p>It <span class="cite cite--author-date">(<span class="cite__item"><a href="#r">Reed, 2020</a>'
+            '<span class="cite__preview" hidden>P <em>x</em></span></span>)</span> x <div class="references">'
+            "y</div></p>")
+    assert without_citations(html) == (
+        '<p>It <span class="cite cite--author-date">(<span class="cite__item"><a href="#r">Reed, 2020</a>'
+        "</span>)</span> x </p>")
+
+
+def test_citations_in_lists_each_group_as_written():
+    assert citations_in("A [@a; @b, p. 3] and @c [p. 4] and `[@d]`.") == ["[@a; @b, p. 3]", "@c [p. 4]"]
+
+
+def test_unknown_key_message_with_and_without_entries(bibliography):
+    from pelican.plugins.faq_citations import Bibliography
+
+    empty = unknown_key_message(Bibliography(), "x")
+    assert empty == "unknown citation key 'x': no bibliography entries are loaded"
+    assert unknown_key_message(bibliography, "albot2018") == (
+        "unknown citation key 'albot2018'; did you mean 'albott2018'?")
+
+
+def test_citations_after_other_inline_markup_keep_their_order_and_text(page):
+    html = page("*One* [@feder2014] and `code` then [@albott2018, p. 2] and **b** [@feder2014].")
+    assert [a.get_text() for a in html.select("sup.cite a")] == ["1", "2", "1"]
+    assert html.p.get_text().startswith("One")
+    assert "then" in html.p.get_text() and html.select_one("p strong").get_text() == "b"

@@ -39,8 +39,10 @@ PREFIXED = re.compile(r"^\S+?(:\d+)?: (error|warning): ")
 class OneLineHandler(logging.Handler):
     """Prints each log record as one line and counts errors and warnings."""
 
-    def __init__(self, verbose: bool):
+    def __init__(self, verbose: bool, hold: bool = False):
         super().__init__(level=logging.DEBUG if verbose else logging.WARNING)
+        self.hold = hold  # keep author mistakes until flush(), then print them file by file in line order
+        self.held: list[tuple[str, int, int, str]] = []  # (path, line, arrival, text)
         self.errors = 0
         self.warnings = 0
         self.verbose = verbose
@@ -62,7 +64,20 @@ class OneLineHandler(logging.Handler):
             self.errors += 1
         elif record.levelno >= logging.WARNING:
             self.warnings += 1
-        print(line, file=sys.stderr, flush=True)
+        if self.hold and is_author_record(record):
+            self.held.append((record.author_path or "", record.author_line or 0, len(self.held), line))
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    def flush(self) -> None:
+        """Print the held author mistakes: the files in the order their first mistake came,
+        each file's mistakes in line order, whichever plugin found them."""
+        first: dict[str, int] = {}
+        for path, _line, arrival, _text in self.held:
+            first.setdefault(path, arrival)
+        for _path, _line, _arrival, text in sorted(self.held, key=lambda m: (first[m[0]], m[1], m[2])):
+            print(text, file=sys.stderr, flush=True)
+        self.held = []
 
     def _about_a_reported_file(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, tuple) else ()
@@ -101,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     verbose = bool(args.verbosity and args.verbosity <= logging.INFO)
-    handler = OneLineHandler(verbose)
+    handler = OneLineHandler(verbose, hold=True)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(handler.level)
@@ -129,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 where = f"{os.path.relpath(exc.filename)}:{exc.lineno}: "
             print(f"{where}error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
 
+    handler.flush()
     failed = handler.errors or (args.fatal == "warnings" and handler.warnings)
     if failed:
         shutil.rmtree(staging, ignore_errors=True)

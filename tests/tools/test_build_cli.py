@@ -68,3 +68,34 @@ def test_a_bibliography_mistake_is_counted_once(tmp_path):
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert len(errors) == 1 and "refs.bib:2: error: malformed BibTeX: missing ','" in errors[0], result.stderr
     assert "Build failed: 1 error(s), 0 warning(s)." in result.stderr, result.stderr
+
+
+def test_held_mistakes_print_file_by_file_in_line_order(capsys):
+    """Plugins find mistakes at different times (the reader, then the link check after every
+    page is written): the writer reads each file's mistakes in line order all the same."""
+    import logging
+
+    from pelican.plugins.faq_citations.errors import report
+
+    from tools.build import OneLineHandler
+
+    handler = OneLineHandler(verbose=False, hold=True)
+    logger = logging.getLogger("test.build.hold")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        report("card mistake", path="content/a.md", line=14, logger=logger)
+        report("first in b", path="content/b.md", line=3, logger=logger)
+        report("link mistake", path="content/a.md", line=13, logger=logger)
+        report("later in a", path="content/a.md", line=14, level="warning", logger=logger)
+        assert capsys.readouterr().err == ""  # held until the build is over
+        handler.flush()
+    finally:
+        logger.removeHandler(handler)
+    assert capsys.readouterr().err.splitlines() == [
+        "content/a.md:13: error: link mistake",
+        "content/a.md:14: error: card mistake",
+        "content/a.md:14: warning: later in a",
+        "content/b.md:3: error: first in b",
+    ]
+    assert (handler.errors, handler.warnings) == (3, 1)

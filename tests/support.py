@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from jinja2 import BytecodeCache
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -91,6 +92,30 @@ def _fresh_pelican_state() -> None:
     LimitFilter._group_count.clear()
 
 
+class CompiledTemplates(BytecodeCache):
+    """A Jinja bytecode cache kept in memory for the life of the test process. Each Pelican
+    generator makes its own Jinja environment, so without it every in-process build
+    compiles the theme's templates again (most of a fixture site's build time). Jinja
+    keys each template by name and file and checks the checksum of its source, so a
+    changed template is compiled again: what is rendered is the same."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+    def __deepcopy__(self, memo):  # settings may be deep-copied: keep the one cache
+        return self
+
+
+TEMPLATE_CACHE = CompiledTemplates()
+
+
 def build_in_process(content: Path, output: Path, *, conf: Path = FIXTURE_SETTINGS, **overrides) -> Built:
     """Build ``content`` into ``output`` with ``read_settings(conf, override=...)`` and
     ``Pelican(settings).run()``; every log line is kept as tools/build.py prints it."""
@@ -111,6 +136,8 @@ def build_in_process(content: Path, output: Path, *, conf: Path = FIXTURE_SETTIN
             settings = read_settings(
                 str(conf), override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides}
             )
+            jinja = settings["JINJA_ENVIRONMENT"]
+            settings["JINJA_ENVIRONMENT"] = {**jinja, "bytecode_cache": TEMPLATE_CACHE}
             Pelican(settings).run()
     except Exception as exc:  # a start-up mistake: the test asserts on it
         exception = exc

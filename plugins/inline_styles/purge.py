@@ -16,6 +16,7 @@ comments); strings are honoured when splitting.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -39,18 +40,23 @@ class Present:
     script_words: frozenset[str] = frozenset()
 
     def may_match(self, selector: str) -> bool:
-        s = ATTRIBUTE.sub("", STRING.sub("", selector))
-        s = _drop_functional_pseudo(s)
-        for kind, name in CLASS_OR_ID.findall(s):
-            known = self.classes if kind == "." else self.ids
-            if name not in known and name not in self.script_words:
+        names, tags = _needs(selector)
+        words = self.script_words
+        for kind, name in names:
+            if name not in (self.classes if kind == "." else self.ids) and name not in words:
                 return False
-        s = PSEUDO.sub("", CLASS_OR_ID.sub("", s))
-        for tag in COMPOUND_START.findall(s):
-            tag = tag.lower()
-            if tag not in self.tags and tag not in self.script_words:
-                return False
-        return True
+        return all(tag in self.tags or tag in words for tag in tags)
+
+
+@functools.lru_cache(maxsize=4096)
+def _needs(selector: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The classes/ids (kind, name) and element names a selector cannot match without;
+    a pure function of the selector, so it is worked out once per selector."""
+    s = ATTRIBUTE.sub("", STRING.sub("", selector))
+    s = _drop_functional_pseudo(s)
+    names = tuple(CLASS_OR_ID.findall(s))
+    s = PSEUDO.sub("", CLASS_OR_ID.sub("", s))
+    return names, tuple(tag.lower() for tag in COMPOUND_START.findall(s))
 
 
 class _Collector(HTMLParser):
@@ -148,20 +154,39 @@ def _selectors(prelude: str) -> list[str]:
 
 def used_css(css: str, present: Present) -> str:
     """``css`` without the rules (and selectors) that cannot match on the page."""
-    out = []
+    return _used(_parsed(css), present)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(css: str) -> tuple:
+    """``css`` split once into its rules (every page of a site inlines the same text):
+    ("text", kept as is, None) | ("group", prelude, inner rules) | ("rule", selectors, body)."""
+    rules = []
     for prelude, body in _blocks(css):
         if body is None:
-            out.append(prelude + ";")
+            rules.append(("text", prelude + ";", None))
         elif prelude.startswith("@"):
             keyword = re.match(r"@([\w-]+)", prelude)[1].lower()
             if keyword in GROUPING:
-                inner = used_css(body, present)
-                if inner:
-                    out.append(f"{prelude}{{{inner}}}")
+                rules.append(("group", prelude, _parsed(body)))
             else:
-                out.append(f"{prelude}{{{body}}}")
+                rules.append(("text", f"{prelude}{{{body}}}", None))
         else:
-            kept = [s for s in _selectors(prelude) if present.may_match(s)]
+            rules.append(("rule", tuple(_selectors(prelude)), body))
+    return tuple(rules)
+
+
+def _used(rules: tuple, present: Present) -> str:
+    out = []
+    for kind, first, second in rules:
+        if kind == "text":
+            out.append(first)
+        elif kind == "group":
+            inner = _used(second, present)
+            if inner:
+                out.append(f"{first}{{{inner}}}")
+        else:
+            kept = [s for s in first if present.may_match(s)]
             if kept:
-                out.append(f"{','.join(kept)}{{{body}}}")
+                out.append(f"{','.join(kept)}{{{second}}}")
     return "".join(out)

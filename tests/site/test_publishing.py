@@ -23,7 +23,7 @@ import yaml
 from lxml import etree
 
 from publish_extras.headers import csp_rules, with_frame_ancestors
-from support import PUBLISHCONF, ROOT, build, copy_site, html_pages, soup
+from support import PUBLISHCONF, ROOT, build, build_in_process, copy_site, html_pages, soup
 
 SITEURL = "https://example.org/guide"  # what conftest's published_site builds with
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -266,14 +266,19 @@ def test_frame_ancestors_is_added_once():
 
 # --- Settings, on the small fixture site ------------------------------------------------
 
-def publish_minimal(tmp_path: Path, env: dict, *, today: str = "2026-04-01", name: str = "out"):
+def publish_minimal(tmp_path: Path, monkeypatch, env: dict, *, today: str = "2026-04-01",
+                    name: str = "out"):
+    """tests/sites/minimal built in-process with publishconf.py, which reads SITEURL and
+    CUSTOM_DOMAIN from the environment; ``ok`` is what `make publish` (--fatal warnings)
+    would say."""
     content = tmp_path / "minimal"
     if not content.exists():
         content = copy_site("minimal", tmp_path)
     output = tmp_path / name
-    env = {"SITEURL": "", "CUSTOM_DOMAIN": "", **env}
-    result = build(output, content=content, conf=PUBLISHCONF, fatal="warnings",
-                   settings={"EDITORIAL_TODAY": today}, env=env)
+    for key, value in {"SITEURL": "", "CUSTOM_DOMAIN": "", **env}.items():
+        monkeypatch.setenv(key, value)
+    result = build_in_process(content, output, conf=PUBLISHCONF, EDITORIAL_TODAY=today)
+    result.ok = result.returncode == 0 and not result.warnings
     return result, output
 
 
@@ -281,25 +286,25 @@ def canonical(output: Path, relative: str = "first-article/index.html") -> str:
     return soup(output / relative).find("link", rel="canonical")["href"]
 
 
-def test_siteurl_comes_from_the_environment(tmp_path):
-    result, output = publish_minimal(tmp_path, {"SITEURL": "https://other.example/sub/"})
-    assert result.returncode == 0, result.stderr
+def test_siteurl_comes_from_the_environment(tmp_path, monkeypatch):
+    result, output = publish_minimal(tmp_path, monkeypatch, {"SITEURL": "https://other.example/sub/"})
+    assert result.ok, result.stderr
     assert canonical(output) == "https://other.example/sub/first-article/"
     feed = feedparser.parse((output / "feeds" / "all.atom.xml").read_bytes())
     assert all(e.link.startswith("https://other.example/sub/") for e in feed.entries)
     assert not (output / "CNAME").exists()
 
 
-def test_custom_domain_writes_cname_and_is_the_default_siteurl(tmp_path):
-    result, output = publish_minimal(tmp_path, {"CUSTOM_DOMAIN": "guide.example.org"})
-    assert result.returncode == 0, result.stderr
+def test_custom_domain_writes_cname_and_is_the_default_siteurl(tmp_path, monkeypatch):
+    result, output = publish_minimal(tmp_path, monkeypatch, {"CUSTOM_DOMAIN": "guide.example.org"})
+    assert result.ok, result.stderr
     assert (output / "CNAME").read_text(encoding="ascii") == "guide.example.org\n"
     assert canonical(output) == "https://guide.example.org/first-article/"
 
 
-def test_no_cname_without_a_custom_domain(tmp_path):
-    result, output = publish_minimal(tmp_path, {"SITEURL": "https://guide.example.org"})
-    assert result.returncode == 0, result.stderr
+def test_no_cname_without_a_custom_domain(tmp_path, monkeypatch):
+    result, output = publish_minimal(tmp_path, monkeypatch, {"SITEURL": "https://guide.example.org"})
+    assert result.ok, result.stderr
     assert not (output / "CNAME").exists()
     assert (output / "_headers").is_file()
 
@@ -317,18 +322,36 @@ def test_no_cname_without_a_custom_domain(tmp_path):
     ids=["domain-with-scheme", "domain-siteurl-mismatch", "siteurl-without-scheme", "no-siteurl",
          "placeholder-siteurl"],
 )
-def test_publishing_configuration_mistakes_stop_the_build(tmp_path, env, message):
-    result, output = publish_minimal(tmp_path, env)
+def test_publishing_configuration_mistakes_are_refused(monkeypatch, env, message):
+    """publishconf.py reads the environment; publish_extras refuses each mistake at start-up."""
+    from pelican.settings import read_settings
+
+    from publish_extras import PublishExtrasConfigError, check_settings
+
+    for key, value in {"SITEURL": "", "CUSTOM_DOMAIN": "", **env}.items():
+        monkeypatch.setenv(key, value)
+    settings = read_settings(str(PUBLISHCONF))
+    with pytest.raises(PublishExtrasConfigError) as refused:
+        check_settings(settings)
+    assert message in str(refused.value)
+
+
+def test_a_configuration_mistake_stops_make_publish_with_one_line(tmp_path):
+    """The same refusal through tools/build.py: one error line, no output written."""
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "out"
+    result = build(output, content=content, conf=PUBLISHCONF, fatal="warnings",
+                   settings={"EDITORIAL_TODAY": "2026-04-01"}, env={"SITEURL": "", "CUSTOM_DOMAIN": ""})
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if "error:" in line]
-    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert len(errors) == 1 and "no SITEURL: say where the site is served from" in errors[0], result.stderr
     assert not output.exists()
 
 
-def test_gz_copies_are_byte_reproducible(tmp_path):
-    first_result, first = publish_minimal(tmp_path, {"SITEURL": SITEURL}, name="first")
-    second_result, second = publish_minimal(tmp_path, {"SITEURL": SITEURL}, name="second")
-    assert first_result.returncode == 0 and second_result.returncode == 0
+def test_gz_copies_are_byte_reproducible(tmp_path, monkeypatch):
+    first_result, first = publish_minimal(tmp_path, monkeypatch, {"SITEURL": SITEURL}, name="first")
+    second_result, second = publish_minimal(tmp_path, monkeypatch, {"SITEURL": SITEURL}, name="second")
+    assert first_result.ok and second_result.ok
     compared = 0
     for gz in sorted(first.rglob("*.gz")):
         relative = gz.relative_to(first)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, copy_site, html_pages, soup
+from support import CONF, ROOT, build_in_process, copy_site, html_pages, soup
 
 
 def fragments(site: Path) -> dict[str, dict]:
@@ -61,8 +61,6 @@ def test_article_text_is_indexed_without_navigation_or_reference_sections(site):
 
 def test_reference_sections_are_left_out(tmp_path):
     """A <section> inside the article body (as the citation plugin emits) is not indexed."""
-    from support import build
-
     content = copy_site("minimal", tmp_path)
     article = next((content / "articles").glob("*.md"))
     article.write_text(
@@ -72,7 +70,7 @@ def test_reference_sections_are_left_out(tmp_path):
         encoding="utf-8",
     )
     output = tmp_path / "output"
-    result = build(output, content=content)
+    result = build_in_process(content, output, conf=CONF)
     assert result.returncode == 0, result.stderr
     text = " ".join(f["content"] for f in fragments(output).values())
     assert "zanzibarquill" in text
@@ -228,10 +226,8 @@ def test_search_page_with_results_passes_axe(browser, server, scheme):
 @pytest.mark.parametrize("index_on_reload", [True, False])
 def test_devserver_builds_index_only_when_asked(tmp_path, index_on_reload):
     """DEV_RELOAD builds (make devserver) index unless SEARCH_INDEX_ON_RELOAD is off."""
-    from support import build
-
     output = tmp_path / "output"
-    result = build(output, content=copy_site("minimal", tmp_path), settings={
-        "DEV_RELOAD": True, "SEARCH_INDEX_ON_RELOAD": index_on_reload})
+    result = build_in_process(copy_site("minimal", tmp_path), output, conf=CONF,
+                              DEV_RELOAD=True, SEARCH_INDEX_ON_RELOAD=index_on_reload)
     assert result.returncode == 0, result.stderr
     assert (output / "pagefind" / "pagefind.js").is_file() == index_on_reload

@@ -7,7 +7,7 @@ import json
 import feedparser
 import pytest
 
-from support import build, copy_site, soup
+from support import CONF, build_in_process, copy_site, soup
 
 RAW_TITLE = 'Dose <0.5 mg/kg & "PTSD"'
 
@@ -17,8 +17,8 @@ def minimal_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("minimal")
     content = copy_site("minimal", root)
     output = root / "out"
-    result = build(output, content=content, settings={"EDITORIAL_TODAY": "2026-04-01",
-                                                      "SITEURL": "https://example.org"})
+    result = build_in_process(content, output, conf=CONF, EDITORIAL_TODAY="2026-04-01",
+                              SITEURL="https://example.org")
     assert result.returncode == 0, result.stderr
     return output
 

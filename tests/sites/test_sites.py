@@ -174,8 +174,14 @@ def test_author_mistakes_are_one_line_each_with_the_source_line(tmp_path):
     assert len(several) == 3
 
 
-def test_every_mistake_of_a_file_is_reported_in_line_order(tmp_path):
-    result = pelican(output=tmp_path / "out")
+@pytest.fixture(scope="module")
+def plain_pelican(tmp_path_factory) -> subprocess.CompletedProcess:
+    """One run of plain ``pelican`` on the author_mistakes site, for the two tests below."""
+    return pelican(output=tmp_path_factory.mktemp("plain") / "out")
+
+
+def test_every_mistake_of_a_file_is_reported_in_line_order(plain_pelican):
+    result = plain_pelican
     prefix = "tests/sites/author_mistakes/content/articles/several.md:"
     shown = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith(prefix)]
     assert [int(line[len(prefix):].split(":")[0]) for line in shown] == [6, 9, 15]
@@ -191,8 +197,8 @@ def pelican(*options: str, output: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_plain_pelican_shows_each_mistake_as_its_one_line(tmp_path):
-    result = pelican(output=tmp_path / "out")
+def test_plain_pelican_shows_each_mistake_as_its_one_line(plain_pelican):
+    result = plain_pelican
     shown = result.stdout + result.stderr
     prefix = "tests/sites/author_mistakes/content/articles/"
     for line in AUTHOR_MISTAKES:

@@ -8,7 +8,7 @@ import subprocess
 
 from editorial.frontmatter import header_fields
 from editorial.strict import PLACEHOLDER
-from support import ROOT, build, error_lines
+from support import CONF, ROOT, build_in_process, error_lines
 from tools import newpost
 
 
@@ -32,38 +32,46 @@ def test_scaffold_refuses_to_overwrite_and_needs_a_title(tmp_path, capsys):
     assert "already exists" in capsys.readouterr().err
 
 
-def scaffold_in_a_copy_of_the_site(tmp_path):
+def scaffold_in_a_copy_of_the_site(tmp_path, *titles):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    newpost.main(["A brand new post"], articles=str(content / "articles"))
-    return content, content / "articles" / "a-brand-new-post.md"
+    posts = []
+    for title in titles:
+        assert newpost.main([title], articles=str(content / "articles")) == 0
+        posts.append(content / "articles" / f"{title.lower().replace(' ', '-')}.md")
+    return content, posts
 
 
-def test_scaffold_builds_as_a_draft_and_its_placeholders_cannot_be_published(tmp_path):
-    content, post = scaffold_in_a_copy_of_the_site(tmp_path)
-    draft = build(tmp_path / "draft", content=content)
-    assert draft.returncode == 0, draft.stderr
-    assert (tmp_path / "draft" / "drafts" / "a-brand-new-post.html").exists()  # where it is previewed
+def real_build(content, output):
+    """The real site's settings, built in-process (the scaffold is what is tested, not the CLI)."""
+    return build_in_process(content, output, conf=CONF)
 
-    text = post.read_text(encoding="utf-8")
-    post.write_text(text.replace("Status: draft\n", ""), encoding="utf-8")
-    published = build(tmp_path / "published", content=content)
+
+def test_scaffold_builds_as_a_draft_and_once_every_placeholder_is_replaced(tmp_path):
+    """One build of the real content with two scaffolds: one left as it is (a draft), one
+    published with every placeholder replaced."""
+    content, (draft, filled) = scaffold_in_a_copy_of_the_site(tmp_path, "A brand new post", "A filled post")
+    assert "Status: draft\n" in draft.read_text(encoding="utf-8")
+    text = filled.read_text(encoding="utf-8").replace("Status: draft\n", "")
+    filled.write_text(text.replace(PLACEHOLDER, "[Written: "), encoding="utf-8")
+    result = real_build(content, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "drafts" / "a-brand-new-post.html").exists()  # where it is previewed
+    assert not (tmp_path / "out" / "a-brand-new-post").exists()
+    assert (tmp_path / "out" / "a-filled-post" / "index.html").exists()
+
+
+def test_a_scaffold_with_its_placeholders_cannot_be_published(tmp_path):
+    content, (post,) = scaffold_in_a_copy_of_the_site(tmp_path, "A brand new post")
+    text = post.read_text(encoding="utf-8").replace("Status: draft\n", "")
+    post.write_text(text, encoding="utf-8")
+    published = real_build(content, tmp_path / "published")
     assert published.returncode == 1
-    placeholder_lines = [n for n, line in enumerate(text.replace("Status: draft\n", "").splitlines(), 1)
-                         if PLACEHOLDER in line]
+    placeholder_lines = [n for n, line in enumerate(text.splitlines(), 1) if PLACEHOLDER in line]
     assert len(placeholder_lines) >= 8
     errors = error_lines(published.stderr)
     assert [int(e.split(":")[1]) for e in errors] == placeholder_lines, published.stderr
     assert all("a-brand-new-post.md" in e and "placeholder text from make newpost" in e for e in errors)
-
-
-def test_scaffold_builds_once_every_placeholder_is_replaced(tmp_path):
-    content, post = scaffold_in_a_copy_of_the_site(tmp_path)
-    text = post.read_text(encoding="utf-8").replace("Status: draft\n", "")
-    post.write_text(text.replace(PLACEHOLDER, "[Written: "), encoding="utf-8")
-    result = build(tmp_path / "out", content=content)
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "a-brand-new-post" / "index.html").exists()
 
 
 def test_make_newpost_target(tmp_path):

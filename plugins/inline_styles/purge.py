@@ -16,6 +16,7 @@ comments); strings are honoured when splitting.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -39,18 +40,24 @@ class Present:
     script_words: frozenset[str] = frozenset()
 
     def may_match(self, selector: str) -> bool:
-        s = ATTRIBUTE.sub("", STRING.sub("", selector))
-        s = _drop_functional_pseudo(s)
-        for kind, name in CLASS_OR_ID.findall(s):
-            known = self.classes if kind == "." else self.ids
-            if name not in known and name not in self.script_words:
-                return False
-        s = PSEUDO.sub("", CLASS_OR_ID.sub("", s))
-        for tag in COMPOUND_START.findall(s):
-            tag = tag.lower()
-            if tag not in self.tags and tag not in self.script_words:
-                return False
-        return True
+        classes, ids, tags = _names(selector)
+        words = self.script_words
+        return (all(name in self.classes or name in words for name in classes)
+                and all(name in self.ids or name in words for name in ids)
+                and all(tag in self.tags or tag in words for tag in tags))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(selector: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The classes, ids and element names a selector needs (outside ``:not()``/``:has()``,
+    attribute selectors and strings). Every page asks about the same selectors: kept."""
+    s = ATTRIBUTE.sub("", STRING.sub("", selector))
+    s = _drop_functional_pseudo(s)
+    found = CLASS_OR_ID.findall(s)
+    classes = tuple(name for kind, name in found if kind == ".")
+    ids = tuple(name for kind, name in found if kind == "#")
+    s = PSEUDO.sub("", CLASS_OR_ID.sub("", s))
+    return classes, ids, tuple(tag.lower() for tag in COMPOUND_START.findall(s))
 
 
 class _Collector(HTMLParser):
@@ -146,22 +153,43 @@ def _selectors(prelude: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def used_css(css: str, present: Present) -> str:
-    """``css`` without the rules (and selectors) that cannot match on the page."""
-    out = []
+@functools.lru_cache(maxsize=64)
+def _rules(css: str) -> tuple:
+    """``css`` split once (every page inlines the same stylesheet): per top-level block
+    ``("statement", text)``, ``("group", prelude, inner rules)``, ``("at", text)`` or
+    ``("rule", selectors, body)``."""
+    rules = []
     for prelude, body in _blocks(css):
         if body is None:
-            out.append(prelude + ";")
+            rules.append(("statement", prelude + ";"))
         elif prelude.startswith("@"):
             keyword = re.match(r"@([\w-]+)", prelude)[1].lower()
             if keyword in GROUPING:
-                inner = used_css(body, present)
-                if inner:
-                    out.append(f"{prelude}{{{inner}}}")
+                rules.append(("group", prelude, _rules(body)))
             else:
-                out.append(f"{prelude}{{{body}}}")
+                rules.append(("at", f"{prelude}{{{body}}}"))
         else:
-            kept = [s for s in _selectors(prelude) if present.may_match(s)]
+            rules.append(("rule", tuple(_selectors(prelude)), body))
+    return tuple(rules)
+
+
+def used_css(css: str, present: Present) -> str:
+    """``css`` without the rules (and selectors) that cannot match on the page."""
+    return _used(_rules(css), present)
+
+
+def _used(rules: tuple, present: Present) -> str:
+    out = []
+    for rule in rules:
+        kind = rule[0]
+        if kind in ("statement", "at"):
+            out.append(rule[1])
+        elif kind == "group":
+            inner = _used(rule[2], present)
+            if inner:
+                out.append(f"{rule[1]}{{{inner}}}")
+        else:
+            kept = [s for s in rule[1] if present.may_match(s)]
             if kept:
-                out.append(f"{','.join(kept)}{{{body}}}")
+                out.append(f"{','.join(kept)}{{{rule[2]}}}")
     return "".join(out)

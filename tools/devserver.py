@@ -45,6 +45,7 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+from jinja2 import FileSystemBytecodeCache  # noqa: E402
 from pelican import Pelican  # noqa: E402
 from pelican.plugins.faq_citations.errors import format_line, is_author_record  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
@@ -167,6 +168,12 @@ class Builder:
         """Page (relative to the output) -> the build that last wrote it."""
         return self.session.written
 
+    def templates_cache(self) -> str:
+        """Jinja's compiled templates, beside Pelican's content cache (dropped with it)."""
+        folder = os.path.join(self.output + ".cache", "jinja")
+        os.makedirs(folder, exist_ok=True)
+        return folder
+
     def plan(self, changed: set[str] | None) -> tuple[set[str], bool]:
         """What the next build may skip, and whether the content cache still holds."""
         return plan(self.session.sources, changed, os.path.join(ROOT, "theme"))
@@ -196,6 +203,12 @@ class Builder:
                 "SEARCH_INDEX_ON_RELOAD": not incremental,
             },
         )
+        # Templates compiled once per session, not once per build (Jinja checks each
+        # template's source before it uses the compiled copy).
+        settings["JINJA_ENVIRONMENT"] = {
+            **settings["JINJA_ENVIRONMENT"],
+            "bytecode_cache": FileSystemBytecodeCache(self.templates_cache()),
+        }
         # The session is a plugin object, not a name: only this server loads it.
         settings["PLUGINS"] = [*settings["PLUGINS"], self.session]
         try:

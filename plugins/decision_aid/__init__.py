@@ -6,7 +6,9 @@ and questions -- for its template (``Template: compare-options`` or
 
 Why each hook:
 
-* ``initialized`` -- clear the per-run cache (the devserver rebuilds in one process).
+* ``initialized`` -- clear the per-run cache (the devserver rebuilds in one process; what
+  a data file renders to is kept across runs until the file, the bibliography or the
+  settings change, and its mistakes are reported again in every run).
 * ``content_object_init`` -- load and check the data file (once per run), render
   the cells through the faq_citations extension (and their print summaries with
   the same citation numbers) and put the page's cited keys in
@@ -21,6 +23,7 @@ reporter (faq_citations.errors.report); the YAML line comes from ruamel.yaml.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 
@@ -34,7 +37,8 @@ from . import data, render
 logger = logging.getLogger(__name__)
 METADATA_KEY = "decision_aid"
 
-_cache: dict[str, tuple] = {}
+_cache: dict[str, tuple] = {}  # this run's: path -> (aid, template data)
+_kept: dict[str, tuple] = {}  # across runs: path -> (signature, bibliography, aid, data, mistakes)
 
 
 def clear(_pelican=None) -> None:
@@ -57,9 +61,31 @@ def typogrify_for(settings):
     return lambda html: typogrify(html, ignore, **omit)
 
 
+def signature(path: str, settings) -> tuple:
+    """What the data for ``path`` is made from: the file, the bibliography (an object the
+    citation plugin keeps until a bibliography file changes) and the settings it reads."""
+    stat = os.stat(path)
+    keep = ("MARKDOWN", "TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS",
+            "FAQ_CITATIONS_REFERENCES_TITLE")
+    return (stat.st_mtime_ns, stat.st_size, id(bibliography_for(settings)),
+            repr([settings.get(name) for name in keep]))
+
+
 def build(path: str, settings) -> dict:
-    """The template's data for one data file; its mistakes reported once per run."""
+    """The template's data for one data file; its mistakes reported once per run.
+
+    A run reads its data file again only when the file, the bibliography or the settings
+    changed (``make devserver`` runs Pelican once per edit in one process); each run gets
+    its own copy, as ``resolve_links`` fills in URLs."""
     if path not in _cache:
+        key = signature(path, settings)
+        kept = _kept.get(path)
+        if kept is not None and kept[0] == key and kept[1] is bibliography_for(settings):
+            _, _, aid, template_data, mistakes = kept
+            for mistake in mistakes:
+                report(mistake)
+            _cache[path] = (aid, copy.deepcopy(template_data))
+            return _cache[path][1]
         aid, errors = data.load(path)
         cells, references, cited, render_errors = ({}, "", [], [])
         if aid.options:
@@ -109,6 +135,8 @@ def build(path: str, settings) -> dict:
                 "ok": not errors and not render_errors,
             },
         )
+        _kept[path] = (key, bibliography_for(settings), aid, copy.deepcopy(_cache[path][1]),
+                       [*errors, *render_errors])
     return _cache[path][1]
 
 

@@ -104,6 +104,8 @@ class DevReload:
     # -- receivers --
 
     def writer_class(self, _pelican):
+        if DevReload.active is not self:
+            return None  # another session of this process: the running build's writer only
         session = self
 
         class SelectiveWriter(Writer):

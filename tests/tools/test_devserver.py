@@ -259,3 +259,117 @@ def test_an_article_edit_keeps_the_decision_aid_page_built(tmp_path):
     assert builder.build({str(article)})
     assert "One more" in (output / "treatment" / "index.html").read_text(encoding="utf-8")
     assert compare_page() == before and "Compare your options" in before
+
+
+@pytest.fixture
+def logged_builder(tmp_path):
+    """A Builder whose build counts and keeps the mistakes, as `make devserver` sets it up."""
+    import logging
+
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    made = []
+
+    def make(content):
+        handler = OneLineHandler(verbose=False)
+        builder = devserver.Builder(str(tmp_path / "dev"), str(content), handler)
+        root.handlers[:] = [handler, builder.log]
+        root.setLevel(logging.WARNING)
+        made.append(builder)
+        return builder
+
+    yield make
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def touch_later(path) -> None:
+    """A new time stamp even on a file system with coarse ones (the caches compare them)."""
+    import os
+
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
+def test_the_decision_aid_is_rendered_once_across_rebuilds_until_its_file_changes(tmp_path, logged_builder):
+    """Rendering the data file's cells is most of a real-site rebuild: an article edit reuses
+    the last rendering (the citation plugin keeps the bibliography), a data file edit renders
+    again, and a mistake in the file is reported in every build, not only the first."""
+    import sys
+
+    content = copy_site("decision_aid", tmp_path)
+    output = tmp_path / "dev"
+    builder = logged_builder(content)
+    assert builder.build()
+    decision_aid = sys.modules["decision_aid"]  # as Pelican loads it (PLUGIN_PATHS)
+    data_file = content / "data" / "compare-options.yaml"
+    rendered = decision_aid._kept[str(data_file)]
+    compare = output / "compare-options" / "index.html"
+
+    article = content / "articles" / "treatment.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert builder.build({str(article)})
+    assert decision_aid._kept[str(data_file)] is rendered  # not rendered again
+    assert "Weekly sessions with a&nbsp;therapist" in compare.read_text(encoding="utf-8")
+
+    data_file.write_text(data_file.read_text(encoding="utf-8").replace(
+        "Weekly sessions with a therapist [@alpha2026]", "Sessions every fortnight [@nokey2020]"),
+        encoding="utf-8")
+    touch_later(data_file)
+    assert not builder.build({str(data_file)})
+    mistake = [m for m in builder.mistakes if m[0] == str(data_file)]
+    assert any("nokey2020" in m[3] for m in mistake), builder.mistakes
+
+    article.write_text(article.read_text(encoding="utf-8") + "\nAnd one more.\n", encoding="utf-8")
+    assert not builder.build({str(article)})  # the data file still has its mistake
+    assert [m for m in builder.mistakes if m[0] == str(data_file)] == mistake
+
+
+def test_the_evidence_cards_are_read_once_across_rebuilds_until_their_file_changes(tmp_path, logged_builder):
+    """As the bibliography: an article edit reuses the parsed cards, a cards file edit reads
+    them again, and a mistake in the file is reported in every build."""
+    from pelican.plugins.faq_citations import evidence_glue
+
+    content = copy_site("minimal", tmp_path)
+    cards_file = content / "bibliography" / "evidence-cards.yaml"
+    cards_file.write_text("minimal2026:\n  kind: blog post\n  finding: It says something.\n"
+                          "  limitation: It is a blog.\n  checked: 2026-03-01\n", encoding="utf-8")
+    builder = logged_builder(content)
+    builder.build()
+    mistakes = [m for m in builder.mistakes if m[0] == str(cards_file)]
+    assert mistakes and "blog post" in mistakes[0][3], builder.mistakes
+    [parsed] = evidence_glue._loaded.values()  # (cards, problems)
+
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    builder.build({str(article)})
+    assert next(iter(evidence_glue._loaded.values())) is parsed  # not read again
+    assert [m for m in builder.mistakes if m[0] == str(cards_file)] == mistakes
+
+    cards_file.write_text(cards_file.read_text().replace("blog post", "news story"), encoding="utf-8")
+    touch_later(cards_file)
+    builder.build({str(cards_file)})
+    assert next(iter(evidence_glue._loaded.values())) is not parsed
+    assert "news story" in " ".join(m[3] for m in builder.mistakes if m[0] == str(cards_file))
+
+
+def test_templates_are_compiled_once_per_session(tmp_path):
+    """Jinja's bytecode cache beside Pelican's content cache: the second build loads the
+    compiled templates the first one stored."""
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "dev"
+    builder = devserver.Builder(str(output), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    compiled = sorted((tmp_path / "dev.cache" / "jinja").glob("__jinja2_*.cache"))
+    assert len(compiled) >= 5, compiled  # base, article, index, page, components...
+    stamps = {path: path.stat().st_mtime_ns for path in compiled}
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    assert builder.build({str(article)})
+    assert {path: path.stat().st_mtime_ns for path in compiled} == stamps  # loaded, not rewritten

@@ -10,7 +10,9 @@ An edit to existing articles or pages is an *incremental* rebuild: every page
 is regenerated in memory, but only the edited articles' own pages and the pages
 that list articles are written (``plan``, ``skipped``: pure functions). The
 writer records which build last wrote each page (``written``), which the
-devserver tells the open page.
+devserver tells the open page; the edited article's own page is written before
+the listing pages (Pelican's order), and ``on_edited_page`` is called as soon as
+it is on disk, so the devserver need not wait for the rest of the build.
 
 While an article has a mistake, Pelican cannot read it and would drop it from
 every page that lists articles; ``keep_last_good`` puts the last version that
@@ -76,6 +78,10 @@ class DevReload:
         self.skip: set[str] = set()
         self.last_good: dict[str, object] = {}  # article source -> the last article that built
         self.kept: set[str] = set()  # sources shown in their last good version in this build
+        # Called with (page, source) once an edited source's own page is written during an
+        # incremental build, before the listing pages and the link check: the devserver
+        # tells its open tab at once.
+        self.on_edited_page = None
 
     def register(self) -> None:
         # Bound methods: blinker keeps weak references, the devserver keeps this object.
@@ -90,6 +96,7 @@ class DevReload:
         self.generation = generation
         self.skip, keep_cache = plan(self.sources, changed, theme)
         self.changed_sources = set(changed or ())
+        self.kept = set()
         self.previously_listed_in, self.listed_in = self.listed_in, {}
         self.sources = {}
         return bool(self.skip), keep_cache
@@ -97,6 +104,16 @@ class DevReload:
     def write_everything(self) -> None:
         """Forget the plan (a retry after a broken cache writes every page)."""
         self.skip, self.sources, self.listed_in = set(), {}, {}
+
+    def edited_source_of(self, page: str) -> str | None:
+        """During an incremental build, the edited source whose own page ``page`` is, when
+        it was read this time (not shown in its last good version); None otherwise."""
+        if not self.skip:
+            return None
+        for source in self.changed_sources:
+            if source not in self.kept and page in self.sources.get(source, ()):
+                return source
+        return None
 
     def skipped(self, page: str) -> bool:
         return skipped(page, self.skip, self.listed_in, self.previously_listed_in, self.changed_sources)
@@ -112,8 +129,13 @@ class DevReload:
             def write_file(self, name, *args, **kwargs):
                 if session.skipped(name):
                     return None
+                result = super().write_file(name, *args, **kwargs)
+                # Recorded once the page is on disk (content_written receivers included).
                 session.written[name] = session.generation
-                return super().write_file(name, *args, **kwargs)
+                source = session.edited_source_of(name)
+                if source is not None and session.on_edited_page is not None:
+                    session.on_edited_page(name, source)
+                return result
 
         return SelectiveWriter
 

@@ -12,13 +12,12 @@ import pytest
 from support import ROOT, build, copy_site
 
 
-@pytest.fixture
-def devserver(tmp_path):
+def start_devserver(tmp_path, *options):
     content = copy_site("minimal", tmp_path)
     output = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "tools.devserver", "--port", "0",
-         "--content", str(content), "--output", str(output), "--interval", "0.1"],
+         "--content", str(content), "--output", str(output), *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = None
@@ -28,10 +27,29 @@ def devserver(tmp_path):
             url = match[1]
             break
     assert url, "devserver did not start"
-    yield url, content, process
+    return url, content, process
+
+
+def stop(process) -> None:
     process.terminate()
     process.wait(timeout=10)
     process.stdout.close()
+
+
+@pytest.fixture
+def devserver(tmp_path):
+    """The devserver as `make devserver` starts it (file events)."""
+    url, content, process = start_devserver(tmp_path)
+    yield url, content, process
+    stop(process)
+
+
+@pytest.fixture
+def polling_devserver(tmp_path):
+    """The devserver checking time stamps (--poll), where file events are unavailable."""
+    url, content, process = start_devserver(tmp_path, "--poll", "--interval", "0.1")
+    yield url, content, process
+    stop(process)
 
 
 def fetch(url: str) -> str:
@@ -51,8 +69,9 @@ def test_devserver_serves_on_loopback_with_the_reload_script(devserver):
         assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
 
 
-def test_edit_rebuilds_and_notifies_the_page(devserver):
-    url, content, _process = devserver
+@pytest.mark.parametrize("server", ["devserver", "polling_devserver"])
+def test_edit_rebuilds_and_notifies_the_page(server, request):
+    url, content, _process = request.getfixturevalue(server)
     with urllib.request.urlopen(f"{url}/__reload", timeout=30) as stream:
         assert stream.readline().startswith(b"retry:")
         article = content / "articles" / "second-article.md"
@@ -373,3 +392,73 @@ def test_templates_are_compiled_once_per_session(tmp_path):
     article.write_text(article.read_text() + "\nOne more line.\n")
     assert builder.build({str(article)})
     assert {path: path.stat().st_mtime_ns for path in compiled} == stamps  # loaded, not rewritten
+
+
+def test_the_edited_page_is_announced_as_soon_as_it_is_written(tmp_path, logged_builder):
+    """An incremental build tells the edited page's tab once that page is on disk: before
+    the listing pages are written and the link check runs (the rest of the build)."""
+    content = copy_site("minimal", tmp_path)
+    builder = logged_builder(content)
+    assert builder.build()
+    seen = []
+    announce = builder.announce
+
+    def watching(page, source):
+        seen.append((page, source, (tmp_path / "dev" / page).read_text(encoding="utf-8"),
+                     builder.written.get("index.html"), builder.generation))
+        announce(page, source)
+
+    builder.session.on_edited_page = watching
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nSaved xyzzy42 now.\n")
+    assert builder.build({str(article)})
+    [(page, source, html, home_written_by, generation)] = seen
+    assert (page, source) == ("second-article/index.html", str(article))
+    assert "xyzzy42" in html and '<meta name="dev-build" content="2">' in html
+    assert home_written_by == 1 and generation == 1  # the home page and the build come after
+    assert builder.written["index.html"] == builder.generation == 2
+
+
+def test_a_mistake_found_after_the_announce_reloads_the_tab_again(tmp_path, logged_builder):
+    """A broken link is found after the pages are written: the tab that reloaded early gets
+    the error page with one more reload (the build counts twice); fixed, the page is back."""
+    content = copy_site("minimal", tmp_path)
+    builder = logged_builder(content)
+    assert builder.build()
+    article = content / "articles" / "second-article.md"
+    good = article.read_text()
+    article.write_text(good + "\nSee [the missing page](/no-such-page/).\n")
+    assert not builder.build({str(article)})
+    assert list(builder.announced) == ["second-article/index.html"]
+    assert builder.late == {"second-article/index.html"}
+    assert builder.generation == 3  # the page the tab reloaded says 2
+    assert builder.page_generation("/second-article/") == 3
+    _page, own, _others = builder.mistakes_for("/second-article/")
+    assert "no-such-page" in own[0][3]
+
+    article.write_text(good + "\nFixed.\n")
+    announced_mistakes = []
+    announce = builder.announce
+
+    def watching(page, source):
+        announce(page, source)
+        announced_mistakes.append(builder.mistakes_for("/" + page))
+
+    builder.session.on_edited_page = watching
+    assert builder.build({str(article)})
+    assert announced_mistakes == [None]  # the tab reloads to the page, not the old error
+    assert builder.late == set() and builder.generation == 4
+    assert builder.page_generation("/second-article/") == 4
+
+
+def test_an_article_with_a_mistake_found_while_reading_is_not_announced(tmp_path, logged_builder):
+    """Its tab waits for the error page at the end of the build: no early reload to a page
+    that is about to be replaced by the list of mistakes."""
+    content = copy_site("minimal", tmp_path)
+    builder = logged_builder(content)
+    assert builder.build()
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text().replace("Date: 2026-03-05", "Date: 05/03/2026"))
+    assert not builder.build({str(article)})
+    assert builder.announced == {} and builder.late == set()
+    assert builder.mistakes_for("/second-article/") is not None

@@ -82,6 +82,7 @@ class DevReload:
         # incremental build, before the listing pages and the link check: the devserver
         # tells its open tab at once.
         self.on_edited_page = None
+        self.deferred_feeds: list = []  # (writer, args, kwargs): written after the article pages
 
     def register(self) -> None:
         # Bound methods: blinker keeps weak references, the devserver keeps this object.
@@ -89,6 +90,7 @@ class DevReload:
         signals.article_generator_finalized.connect(self.record_sources)
         signals.page_generator_finalized.connect(self.record_sources)
         signals.article_generator_pretaxonomy.connect(self.keep_last_good)
+        signals.article_writer_finalized.connect(self.write_deferred_feeds)
 
     def start(self, generation: int, changed: set[str] | None, theme: str) -> tuple[bool, bool]:
         """Prepare build ``generation``; returns ``(incremental, keep_cache)``."""
@@ -97,6 +99,7 @@ class DevReload:
         self.skip, keep_cache = plan(self.sources, changed, theme)
         self.changed_sources = set(changed or ())
         self.kept = set()
+        self.deferred_feeds = []
         self.previously_listed_in, self.listed_in = self.listed_in, {}
         self.sources = {}
         return bool(self.skip), keep_cache
@@ -137,7 +140,24 @@ class DevReload:
                     session.on_edited_page(name, source)
                 return result
 
+            def write_feed(self, *args, **kwargs):
+                # Pelican writes the feeds before the articles; in an incremental build the
+                # edited article's page goes first (write_deferred_feeds writes them next).
+                if session.skip:
+                    session.deferred_feeds.append((self, args, kwargs))
+                    return None
+                return super().write_feed(*args, **kwargs)
+
         return SelectiveWriter
+
+    def write_deferred_feeds(self, _generator, writer=None) -> None:
+        """`article_writer_finalized`: the feeds an incremental build put off, as Pelican
+        asked for them."""
+        if DevReload.active is not self:
+            return
+        deferred, self.deferred_feeds = self.deferred_feeds, []
+        for feed_writer, args, kwargs in deferred:
+            Writer.write_feed(feed_writer, *args, **kwargs)
 
     def keep_last_good(self, generator) -> None:
         """An article that built before and still exists but was not read this time

@@ -402,21 +402,25 @@ def test_the_edited_page_is_announced_as_soon_as_it_is_written(tmp_path, logged_
     assert builder.build()
     seen = []
     announce = builder.announce
+    feed = tmp_path / "dev" / "feeds" / "all.atom.xml"
+    first_feed = feed.stat().st_mtime_ns
 
     def watching(page, source):
         seen.append((page, source, (tmp_path / "dev" / page).read_text(encoding="utf-8"),
-                     builder.written.get("index.html"), builder.generation))
+                     builder.written.get("index.html"), builder.generation, feed.stat().st_mtime_ns))
         announce(page, source)
 
     builder.session.on_edited_page = watching
     article = content / "articles" / "second-article.md"
     article.write_text(article.read_text() + "\nSaved xyzzy42 now.\n")
     assert builder.build({str(article)})
-    [(page, source, html, home_written_by, generation)] = seen
+    [(page, source, html, home_written_by, generation, feed_then)] = seen
     assert (page, source) == ("second-article/index.html", str(article))
     assert "xyzzy42" in html and '<meta name="dev-build" content="2">' in html
-    assert home_written_by == 1 and generation == 1  # the home page and the build come after
+    # The home page, the feeds (Pelican writes them first) and the end of the build come after.
+    assert home_written_by == 1 and generation == 1 and feed_then == first_feed
     assert builder.written["index.html"] == builder.generation == 2
+    assert feed.stat().st_mtime_ns != first_feed
 
 
 def test_a_mistake_found_after_the_announce_reloads_the_tab_again(tmp_path, logged_builder):

@@ -25,5 +25,6 @@ def test_bench_reports_every_figure_on_a_tiny_site():
     assert "make check on each of 1 real articles" in out
     cost_only = out.split("N = 4 articles, plugin cost only")[1]  # N = 4: the plugin cost alone
     assert "plugin cost" in cost_only and "one-article rebuild" not in cost_only
+    assert out.count("); in CPU ") == 2  # the cost in CPU seconds too, at both sizes
     assert "output identical to a clean build" in out
     assert "OUTPUT DIFFERS" not in out and "FAILS" not in out

@@ -45,6 +45,7 @@ import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+from jinja2 import FileSystemBytecodeCache  # noqa: E402
 from pelican import Pelican  # noqa: E402
 from pelican.plugins.faq_citations.errors import format_line, is_author_record  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
@@ -161,22 +162,49 @@ class Builder:
         self.mistakes: list = []  # the last build's
         self.pages_of: dict[str, set[str]] = {}  # source -> pages it has ever written
         self.error_pages: set[str] = set()  # pages served as an error page since their last build
+        self.announced: dict[str, float] = {}  # this build: edited page -> seconds until on disk
+        self.late: set[str] = set()  # announced pages whose source then had a mistake
+        self.session.on_edited_page = self.announce
+        self._started = 0.0
 
     @property
     def written(self) -> dict[str, int]:
         """Page (relative to the output) -> the build that last wrote it."""
         return self.session.written
 
+    def templates_cache(self) -> str:
+        """Jinja's compiled templates, beside Pelican's content cache (dropped with it)."""
+        folder = os.path.join(self.output + ".cache", "jinja")
+        os.makedirs(folder, exist_ok=True)
+        return folder
+
     def plan(self, changed: set[str] | None) -> tuple[set[str], bool]:
         """What the next build may skip, and whether the content cache still holds."""
         return plan(self.session.sources, changed, os.path.join(ROOT, "theme"))
+
+    def announce(self, page: str, source: str) -> None:
+        """An edited article's page is on disk (incremental build): tell its tab now, not
+        after the listing pages, the link check and the other finalizers. Its source was
+        read, so the last build's mistakes in it are gone; any the rest of the build finds
+        reload the tab again when the build ends (``late``). A source with a mistake
+        found while reading waits for the end of the build and its error page."""
+        if any(m[0] == source and m[2] == "error" for m in self.log.mistakes):
+            return
+        with self.changed:
+            self.announced[page] = time.perf_counter() - self._started
+            self.mistakes = [m for m in self.mistakes if m[0] != source]
+            self.error_pages.discard(page)
+            self.changed.notify_all()
 
     def build(self, changed: set[str] | None = None) -> bool:
         self.handler.errors = self.handler.warnings = 0
         self.log.mistakes = []
         self.handler.reported = set()
         self.handler.content_path = self.content  # so Pelican's "Could not process x" is matched to x
-        started = time.perf_counter()
+        started = self._started = time.perf_counter()
+        self.announced = {}
+        with self.changed:
+            self.late = set()
         theme = os.path.join(ROOT, "theme")
         incremental, keep_cache = self.session.start(self.generation + 1, changed, theme)
         if not keep_cache:
@@ -196,6 +224,12 @@ class Builder:
                 "SEARCH_INDEX_ON_RELOAD": not incremental,
             },
         )
+        # Templates compiled once per session, not once per build (Jinja checks each
+        # template's source before it uses the compiled copy).
+        settings["JINJA_ENVIRONMENT"] = {
+            **settings["JINJA_ENVIRONMENT"],
+            "bytecode_cache": FileSystemBytecodeCache(self.templates_cache()),
+        }
         # The session is a plugin object, not a name: only this server loads it.
         settings["PLUGINS"] = [*settings["PLUGINS"], self.session]
         try:
@@ -215,16 +249,22 @@ class Builder:
             self.session.skip = set()
         for source, pages in self.session.sources.items():
             self.pages_of.setdefault(source, set()).update(pages)
-        self.mistakes = [m for m in self.log.mistakes if m[2] == "error"]
         ok = not self.handler.errors
         kind = "incremental, " if incremental else ""
+        ready = "".join(f"; /{page.removesuffix('index.html')} served after {seconds:.2f} s"
+                        for page, seconds in self.announced.items())
         print(
             f"{'Rebuilt' if ok else 'Build has errors'} in {time.perf_counter() - started:.2f} s "
-            f"({kind}{sum(1 for g in self.written.values() if g == self.generation + 1)} pages written)",
+            f"({kind}{sum(1 for g in self.written.values() if g == self.generation + 1)} pages written"
+            f"{ready})",
             flush=True,
         )
         with self.changed:
-            self.generation += 1
+            self.mistakes = [m for m in self.log.mistakes if m[2] == "error"]
+            # A page its tab reloaded early whose source has a mistake after all (a broken
+            # link, found after writing): this build counts twice, so that tab reloads again.
+            self.late = {page for page in self.announced if self.mistakes_for("/" + page)}
+            self.generation += 2 if self.late else 1
             self.changed.notify_all()
         if incremental and ok:
             self.refresh_search_index(settings)
@@ -254,7 +294,7 @@ class Builder:
         error page follows every build."""
         relative = urllib.parse.unquote(url_path).lstrip("/")
         for candidate in (relative, relative + "index.html", relative.rstrip("/") + "/index.html"):
-            if candidate in self.error_pages:
+            if candidate in self.error_pages or candidate in self.late:
                 return self.generation
             if candidate in self.written:
                 return self.written[candidate]
@@ -360,7 +400,9 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--output", default=os.path.join(ROOT, "output"))
     parser.add_argument("--content", default=os.path.join(ROOT, "content"))
-    parser.add_argument("--interval", type=float, default=0.2, help="seconds between checks")
+    parser.add_argument("--poll", action="store_true",
+                        help="check the files' time stamps every --interval instead of file events")
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between checks (--poll)")
     args = parser.parse_args(argv)
 
     handler = OneLineHandler(verbose=False)
@@ -378,18 +420,11 @@ def main(argv=None) -> int:
     print(f"Serving on http://{args.bind}:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
 
     try:
-        while True:
-            time.sleep(args.interval)
+        for _ in (polled(builder.content, args.interval, before) if args.poll else
+                  watched(builder.content, args.interval)):
             now = snapshot(builder.content)
             if now == before:
-                continue
-            # Wait until the files stop changing (an editor may write in steps).
-            while True:
-                time.sleep(args.interval)
-                settled = snapshot(builder.content)
-                if settled == now:
-                    break
-                now = settled
+                continue  # e.g. an editor's temporary file, already gone
             changed = changed_paths(before, now)
             before = now
             builder.build(changed)
@@ -398,6 +433,42 @@ def main(argv=None) -> int:
     finally:
         server.shutdown()
     return 0
+
+
+def watched(content: str, interval: float):
+    """Yields soon after the watched files change: the operating system's file events
+    (watchfiles, which Pelican's own --autoreload uses), once the files have been quiet for
+    50 ms (an editor may write in steps), and at least every second, so that a change the
+    events miss (a settings file replaced by a rename) is seen by the snapshot."""
+    import watchfiles
+
+    paths = [path for path in (content, *(os.path.join(ROOT, top) for top in WATCHED))
+             if os.path.exists(path)]
+    try:
+        for _changes in watchfiles.watch(*paths, step=50, rust_timeout=1000, yield_on_timeout=True):
+            yield
+    except (OSError, RuntimeError) as exc:  # no file events here (e.g. the watch limit)
+        print(f"warning: file events unavailable ({exc}); checking every {interval} s", flush=True)
+        yield from polled(content, interval)
+
+
+def polled(content: str, interval: float, before: dict | None = None):
+    """Yields once the watched files changed (from ``before``) and then stayed unchanged
+    for ``interval``."""
+    before = snapshot(content) if before is None else before
+    while True:
+        time.sleep(interval)
+        now = snapshot(content)
+        if now == before:
+            continue
+        while True:  # wait until the files stop changing (an editor may write in steps)
+            time.sleep(interval)
+            settled = snapshot(content)
+            if settled == now:
+                break
+            now = settled
+        before = now
+        yield
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ and questions -- for its template (``Template: compare-options`` or
 Why each hook:
 
 * ``initialized`` -- start a new run: forget the data files read by the last one (the
-  devserver rebuilds in one process). The run's state lives on one ``DecisionAidRun``,
+  devserver rebuilds in one process; what a data file renders to is kept across runs
+  until the file, the bibliography or the settings change, and its mistakes are
+  reported again in every run). The run's state lives on one ``DecisionAidRun``,
   as the other plugins keep theirs (linkcheck's ``LinkCheckRun``).
 * ``content_object_init`` -- load and check the data file (once per run), render
   the cells through the faq_citations extension (and their print summaries with
@@ -23,6 +25,7 @@ reporter (faq_citations.errors.report); the YAML line comes from ruamel.yaml.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 
@@ -53,6 +56,16 @@ def typogrify_for(settings):
     return lambda html: typogrify(html, ignore, **omit)
 
 
+def signature(path: str, settings) -> tuple:
+    """What the data for ``path`` is made from: the file, the bibliography (an object the
+    citation plugin keeps until a bibliography file changes) and the settings it reads."""
+    stat = os.stat(path)
+    keep = ("MARKDOWN", "TYPOGRIFY", "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS",
+            "FAQ_CITATIONS_REFERENCES_TITLE")
+    return (stat.st_mtime_ns, stat.st_size, id(bibliography_for(settings)),
+            repr([settings.get(name) for name in keep]))
+
+
 def _header_line(content) -> int | None:
     try:
         with open(content.source_path, encoding="utf-8") as handle:
@@ -68,14 +81,28 @@ class DecisionAidRun:
     """One build's decision aids: each data file read, checked and rendered once per run."""
 
     def __init__(self) -> None:
-        self.aids: dict[str, tuple] = {}  # data file path -> (data.DecisionAid, template data)
+        self.aids: dict[str, tuple] = {}  # this run's: path -> (data.DecisionAid, template data)
+        # across runs: path -> (signature, bibliography, aid, template data, mistakes)
+        self.kept: dict[str, tuple] = {}
 
     def start(self, _pelican=None) -> None:
         self.aids = {}
 
     def build(self, path: str, settings) -> dict:
-        """The template's data for one data file; its mistakes reported once per run."""
+        """The template's data for one data file; its mistakes reported once per run.
+
+        A run reads its data file again only when the file, the bibliography or the settings
+        changed (``make devserver`` runs Pelican once per edit in one process); each run gets
+        its own copy, as ``resolve_links`` fills in URLs."""
         if path not in self.aids:
+            key = signature(path, settings)
+            kept = self.kept.get(path)
+            if kept is not None and kept[0] == key and kept[1] is bibliography_for(settings):
+                _, _, aid, template_data, mistakes = kept
+                for mistake in mistakes:
+                    report(mistake)
+                self.aids[path] = (aid, copy.deepcopy(template_data))
+                return self.aids[path][1]
             aid, errors = data.load(path)
             cells, references, cited, render_errors = ({}, "", [], [])
             if aid.options:
@@ -127,6 +154,8 @@ class DecisionAidRun:
                     "ok": not errors and not render_errors,
                 },
             )
+            self.kept[path] = (key, bibliography_for(settings), aid, copy.deepcopy(self.aids[path][1]),
+                               [*errors, *render_errors])
         return self.aids[path][1]
 
     def attach(self, content) -> None:

@@ -10,7 +10,9 @@ An edit to existing articles or pages is an *incremental* rebuild: every page
 is regenerated in memory, but only the edited articles' own pages and the pages
 that list articles are written (``plan``, ``skipped``: pure functions). The
 writer records which build last wrote each page (``written``), which the
-devserver tells the open page.
+devserver tells the open page; the edited article's own page is written before
+the listing pages (Pelican's order), and ``on_edited_page`` is called as soon as
+it is on disk, so the devserver need not wait for the rest of the build.
 
 While an article has a mistake, Pelican cannot read it and would drop it from
 every page that lists articles; ``keep_last_good`` puts the last version that
@@ -76,6 +78,11 @@ class DevReload:
         self.skip: set[str] = set()
         self.last_good: dict[str, object] = {}  # article source -> the last article that built
         self.kept: set[str] = set()  # sources shown in their last good version in this build
+        # Called with (page, source) once an edited source's own page is written during an
+        # incremental build, before the listing pages and the link check: the devserver
+        # tells its open tab at once.
+        self.on_edited_page = None
+        self.deferred_feeds: list = []  # (writer, args, kwargs): written after the article pages
 
     def register(self) -> None:
         # Bound methods: blinker keeps weak references, the devserver keeps this object.
@@ -83,6 +90,7 @@ class DevReload:
         signals.article_generator_finalized.connect(self.record_sources)
         signals.page_generator_finalized.connect(self.record_sources)
         signals.article_generator_pretaxonomy.connect(self.keep_last_good)
+        signals.article_writer_finalized.connect(self.write_deferred_feeds)
 
     def start(self, generation: int, changed: set[str] | None, theme: str) -> tuple[bool, bool]:
         """Prepare build ``generation``; returns ``(incremental, keep_cache)``."""
@@ -90,6 +98,8 @@ class DevReload:
         self.generation = generation
         self.skip, keep_cache = plan(self.sources, changed, theme)
         self.changed_sources = set(changed or ())
+        self.kept = set()
+        self.deferred_feeds = []
         self.previously_listed_in, self.listed_in = self.listed_in, {}
         self.sources = {}
         return bool(self.skip), keep_cache
@@ -98,22 +108,56 @@ class DevReload:
         """Forget the plan (a retry after a broken cache writes every page)."""
         self.skip, self.sources, self.listed_in = set(), {}, {}
 
+    def edited_source_of(self, page: str) -> str | None:
+        """During an incremental build, the edited source whose own page ``page`` is, when
+        it was read this time (not shown in its last good version); None otherwise."""
+        if not self.skip:
+            return None
+        for source in self.changed_sources:
+            if source not in self.kept and page in self.sources.get(source, ()):
+                return source
+        return None
+
     def skipped(self, page: str) -> bool:
         return skipped(page, self.skip, self.listed_in, self.previously_listed_in, self.changed_sources)
 
     # -- receivers --
 
     def writer_class(self, _pelican):
+        if DevReload.active is not self:
+            return None  # another session of this process: the running build's writer only
         session = self
 
         class SelectiveWriter(Writer):
             def write_file(self, name, *args, **kwargs):
                 if session.skipped(name):
                     return None
+                result = super().write_file(name, *args, **kwargs)
+                # Recorded once the page is on disk (content_written receivers included).
                 session.written[name] = session.generation
-                return super().write_file(name, *args, **kwargs)
+                source = session.edited_source_of(name)
+                if source is not None and session.on_edited_page is not None:
+                    session.on_edited_page(name, source)
+                return result
+
+            def write_feed(self, *args, **kwargs):
+                # Pelican writes the feeds before the articles; in an incremental build the
+                # edited article's page goes first (write_deferred_feeds writes them next).
+                if session.skip:
+                    session.deferred_feeds.append((self, args, kwargs))
+                    return None
+                return super().write_feed(*args, **kwargs)
 
         return SelectiveWriter
+
+    def write_deferred_feeds(self, _generator, writer=None) -> None:
+        """`article_writer_finalized`: the feeds an incremental build put off, as Pelican
+        asked for them."""
+        if DevReload.active is not self:
+            return
+        deferred, self.deferred_feeds = self.deferred_feeds, []
+        for feed_writer, args, kwargs in deferred:
+            Writer.write_feed(feed_writer, *args, **kwargs)
 
     def keep_last_good(self, generator) -> None:
         """An article that built before and still exists but was not read this time

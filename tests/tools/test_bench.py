@@ -11,7 +11,7 @@ from support import ROOT
 
 def test_bench_reports_every_figure_on_a_tiny_site():
     result = subprocess.run(
-        [sys.executable, "-m", "tools.bench", "--sizes", "3", "--runs", "1",
+        [sys.executable, "-m", "tools.bench", "--sizes", "3", "--cost-sizes", "4", "--runs", "1",
          "--skip", "weight,reader,devserver", "--layers", "generator", "--check-files", "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
@@ -23,5 +23,8 @@ def test_bench_reports_every_figure_on_a_tiny_site():
                    "peak", "make check on each of", "Python start-up alone"):
         assert figure in out, figure
     assert "make check on each of 1 real articles" in out
+    cost_only = out.split("N = 4 articles, plugin cost only")[1]  # N = 4: the plugin cost alone
+    assert "plugin cost" in cost_only and "one-article rebuild" not in cost_only
+    assert out.count("); in CPU ") == 2  # the cost in CPU seconds too, at both sizes
     assert "output identical to a clean build" in out
     assert "OUTPUT DIFFERS" not in out and "FAILS" not in out

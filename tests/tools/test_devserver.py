@@ -12,13 +12,12 @@ import pytest
 from support import ROOT, build, copy_site
 
 
-@pytest.fixture
-def devserver(tmp_path):
+def start_devserver(tmp_path, *options):
     content = copy_site("minimal", tmp_path)
     output = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "tools.devserver", "--port", "0",
-         "--content", str(content), "--output", str(output), "--interval", "0.1"],
+         "--content", str(content), "--output", str(output), *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = None
@@ -28,10 +27,29 @@ def devserver(tmp_path):
             url = match[1]
             break
     assert url, "devserver did not start"
-    yield url, content, process
+    return url, content, process
+
+
+def stop(process) -> None:
     process.terminate()
     process.wait(timeout=10)
     process.stdout.close()
+
+
+@pytest.fixture
+def devserver(tmp_path):
+    """The devserver as `make devserver` starts it (file events)."""
+    url, content, process = start_devserver(tmp_path)
+    yield url, content, process
+    stop(process)
+
+
+@pytest.fixture
+def polling_devserver(tmp_path):
+    """The devserver checking time stamps (--poll), where file events are unavailable."""
+    url, content, process = start_devserver(tmp_path, "--poll", "--interval", "0.1")
+    yield url, content, process
+    stop(process)
 
 
 def fetch(url: str) -> str:
@@ -51,8 +69,9 @@ def test_devserver_serves_on_loopback_with_the_reload_script(devserver):
         assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
 
 
-def test_edit_rebuilds_and_notifies_the_page(devserver):
-    url, content, _process = devserver
+@pytest.mark.parametrize("server", ["devserver", "polling_devserver"])
+def test_edit_rebuilds_and_notifies_the_page(server, request):
+    url, content, _process = request.getfixturevalue(server)
     with urllib.request.urlopen(f"{url}/__reload", timeout=30) as stream:
         assert stream.readline().startswith(b"retry:")
         article = content / "articles" / "second-article.md"
@@ -259,3 +278,191 @@ def test_an_article_edit_keeps_the_decision_aid_page_built(tmp_path):
     assert builder.build({str(article)})
     assert "One more" in (output / "treatment" / "index.html").read_text(encoding="utf-8")
     assert compare_page() == before and "Compare your options" in before
+
+
+@pytest.fixture
+def logged_builder(tmp_path):
+    """A Builder whose build counts and keeps the mistakes, as `make devserver` sets it up."""
+    import logging
+
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    made = []
+
+    def make(content):
+        handler = OneLineHandler(verbose=False)
+        builder = devserver.Builder(str(tmp_path / "dev"), str(content), handler)
+        root.handlers[:] = [handler, builder.log]
+        root.setLevel(logging.WARNING)
+        made.append(builder)
+        return builder
+
+    yield make
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def touch_later(path) -> None:
+    """A new time stamp even on a file system with coarse ones (the caches compare them)."""
+    import os
+
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
+def test_the_decision_aid_is_rendered_once_across_rebuilds_until_its_file_changes(tmp_path, logged_builder):
+    """Rendering the data file's cells is most of a real-site rebuild: an article edit reuses
+    the last rendering (the citation plugin keeps the bibliography), a data file edit renders
+    again, and a mistake in the file is reported in every build, not only the first."""
+    import sys
+
+    content = copy_site("decision_aid", tmp_path)
+    output = tmp_path / "dev"
+    builder = logged_builder(content)
+    assert builder.build()
+    decision_aid = sys.modules["decision_aid"]  # as Pelican loads it (PLUGIN_PATHS)
+    data_file = content / "data" / "compare-options.yaml"
+    rendered = decision_aid._run.kept[str(data_file)]
+    compare = output / "compare-options" / "index.html"
+
+    article = content / "articles" / "treatment.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert builder.build({str(article)})
+    assert decision_aid._run.kept[str(data_file)] is rendered  # not rendered again
+    assert "Weekly sessions with a&nbsp;therapist" in compare.read_text(encoding="utf-8")
+
+    data_file.write_text(data_file.read_text(encoding="utf-8").replace(
+        "Weekly sessions with a therapist [@alpha2026]", "Sessions every fortnight [@nokey2020]"),
+        encoding="utf-8")
+    touch_later(data_file)
+    assert not builder.build({str(data_file)})
+    mistake = [m for m in builder.mistakes if m[0] == str(data_file)]
+    assert any("nokey2020" in m[3] for m in mistake), builder.mistakes
+
+    article.write_text(article.read_text(encoding="utf-8") + "\nAnd one more.\n", encoding="utf-8")
+    assert not builder.build({str(article)})  # the data file still has its mistake
+    assert [m for m in builder.mistakes if m[0] == str(data_file)] == mistake
+
+
+def test_the_evidence_cards_are_read_once_across_rebuilds_until_their_file_changes(tmp_path, logged_builder):
+    """As the bibliography: an article edit reuses the parsed cards, a cards file edit reads
+    them again, and a mistake in the file is reported in every build."""
+    from pelican.plugins.faq_citations import evidence_glue
+
+    content = copy_site("minimal", tmp_path)
+    cards_file = content / "bibliography" / "evidence-cards.yaml"
+    cards_file.write_text("minimal2026:\n  kind: blog post\n  finding: It says something.\n"
+                          "  limitation: It is a blog.\n  checked: 2026-03-01\n", encoding="utf-8")
+    builder = logged_builder(content)
+    builder.build()
+    mistakes = [m for m in builder.mistakes if m[0] == str(cards_file)]
+    assert mistakes and "blog post" in mistakes[0][3], builder.mistakes
+    [parsed] = evidence_glue._loaded.values()  # (cards, problems)
+
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    builder.build({str(article)})
+    assert next(iter(evidence_glue._loaded.values())) is parsed  # not read again
+    assert [m for m in builder.mistakes if m[0] == str(cards_file)] == mistakes
+
+    cards_file.write_text(cards_file.read_text().replace("blog post", "news story"), encoding="utf-8")
+    touch_later(cards_file)
+    builder.build({str(cards_file)})
+    assert next(iter(evidence_glue._loaded.values())) is not parsed
+    assert "news story" in " ".join(m[3] for m in builder.mistakes if m[0] == str(cards_file))
+
+
+def test_templates_are_compiled_once_per_session(tmp_path):
+    """Jinja's bytecode cache beside Pelican's content cache: the second build loads the
+    compiled templates the first one stored."""
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "dev"
+    builder = devserver.Builder(str(output), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    compiled = sorted((tmp_path / "dev.cache" / "jinja").glob("__jinja2_*.cache"))
+    assert len(compiled) >= 5, compiled  # base, article, index, page, components...
+    stamps = {path: path.stat().st_mtime_ns for path in compiled}
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    assert builder.build({str(article)})
+    assert {path: path.stat().st_mtime_ns for path in compiled} == stamps  # loaded, not rewritten
+
+
+def test_the_edited_page_is_announced_as_soon_as_it_is_written(tmp_path, logged_builder):
+    """An incremental build tells the edited page's tab once that page is on disk: before
+    the listing pages are written and the link check runs (the rest of the build)."""
+    content = copy_site("minimal", tmp_path)
+    builder = logged_builder(content)
+    assert builder.build()
+    seen = []
+    announce = builder.announce
+    feed = tmp_path / "dev" / "feeds" / "all.atom.xml"
+    first_feed = feed.stat().st_mtime_ns
+
+    def watching(page, source):
+        seen.append((page, source, (tmp_path / "dev" / page).read_text(encoding="utf-8"),
+                     builder.written.get("index.html"), builder.generation, feed.stat().st_mtime_ns))
+        announce(page, source)
+
+    builder.session.on_edited_page = watching
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nSaved xyzzy42 now.\n")
+    assert builder.build({str(article)})
+    [(page, source, html, home_written_by, generation, feed_then)] = seen
+    assert (page, source) == ("second-article/index.html", str(article))
+    assert "xyzzy42" in html and '<meta name="dev-build" content="2">' in html
+    # The home page, the feeds (Pelican writes them first) and the end of the build come after.
+    assert home_written_by == 1 and generation == 1 and feed_then == first_feed
+    assert builder.written["index.html"] == builder.generation == 2
+    assert feed.stat().st_mtime_ns != first_feed
+
+
+def test_a_mistake_found_after_the_announce_reloads_the_tab_again(tmp_path, logged_builder):
+    """A broken link is found after the pages are written: the tab that reloaded early gets
+    the error page with one more reload (the build counts twice); fixed, the page is back."""
+    content = copy_site("minimal", tmp_path)
+    builder = logged_builder(content)
+    assert builder.build()
+    article = content / "articles" / "second-article.md"
+    good = article.read_text()
+    article.write_text(good + "\nSee [the missing page](/no-such-page/).\n")
+    assert not builder.build({str(article)})
+    assert list(builder.announced) == ["second-article/index.html"]
+    assert builder.late == {"second-article/index.html"}
+    assert builder.generation == 3  # the page the tab reloaded says 2
+    assert builder.page_generation("/second-article/") == 3
+    _page, own, _others = builder.mistakes_for("/second-article/")
+    assert "no-such-page" in own[0][3]
+
+    article.write_text(good + "\nFixed.\n")
+    announced_mistakes = []
+    announce = builder.announce
+
+    def watching(page, source):
+        announce(page, source)
+        announced_mistakes.append(builder.mistakes_for("/" + page))
+
+    builder.session.on_edited_page = watching
+    assert builder.build({str(article)})
+    assert announced_mistakes == [None]  # the tab reloads to the page, not the old error
+    assert builder.late == set() and builder.generation == 4
+    assert builder.page_generation("/second-article/") == 4
+
+
+def test_an_article_with_a_mistake_found_while_reading_is_not_announced(tmp_path, logged_builder):
+    """Its tab waits for the error page at the end of the build: no early reload to a page
+    that is about to be replaced by the list of mistakes."""
+    content = copy_site("minimal", tmp_path)
+    builder = logged_builder(content)
+    assert builder.build()
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text().replace("Date: 2026-03-05", "Date: 05/03/2026"))
+    assert not builder.build({str(article)})
+    assert builder.announced == {} and builder.late == set()
+    assert builder.mistakes_for("/second-article/") is not None

@@ -3,6 +3,7 @@ metadata header, stashed code and raw HTML, and for citations that span lines.""
 
 from __future__ import annotations
 
+import difflib
 import json
 from types import SimpleNamespace
 
@@ -64,7 +65,7 @@ def test_line_in_a_header_only_document_counts_the_header(bib_path):
 def lines(body, parsed, offset=0):
     """What the extension keeps of a document: the body after the header (``offset`` lines)
     and the lines the fence preprocessor saw (code stashed)."""
-    return SimpleNamespace(body_lines=body, parsed_lines=parsed, body_offset=offset)
+    return SimpleNamespace(body_lines=body, parsed_lines=parsed, body_offset=offset, line_diff=None)
 
 
 def test_a_line_right_after_stashed_code_maps_back_past_the_code():
@@ -86,3 +87,42 @@ def test_an_unknown_key_over_two_lines_names_the_line_of_its_key(bib_path):
 
 def test_a_line_right_after_a_blank_first_line_counts_the_blank(bib_path):
     assert line_of(bib_path, "\n\nx [@nope] y\n") == 3
+
+
+# -- one diff per document ------------------------------------------------
+
+RAW_HTML_TWICE = "<div>\nraw\n</div>\n\n[@nope]\n\n<div>\nmore\nraw\n</div>\n\nText [@gone] and [@lost].\n"
+
+
+def lines_of(bib_path: str, source: str, md=None) -> list[int | None]:
+    md = md or markdown.Markdown(extensions=["extra", "meta", FaqCitationsExtension(bibliography=bib_path)])
+    with pytest.raises(FaqCitationsError) as caught:
+        md.convert(source)
+    return [error.line for error in caught.value.errors]
+
+
+def test_every_mistake_after_raw_html_names_its_own_line(bib_path):
+    assert lines_of(bib_path, RAW_HTML_TWICE) == [5, 12, 12]
+
+
+def test_the_next_document_is_mapped_afresh(bib_path):
+    """The diff kept for one document is never used for the next one the same Markdown converts."""
+    md = markdown.Markdown(extensions=["extra", "meta", FaqCitationsExtension(bibliography=bib_path)])
+    assert lines_of(bib_path, RAW_HTML_TWICE, md) == [5, 12, 12]
+    assert lines_of(bib_path, "<p>\none\ntwo\nthree\n</p>\n\n[@nope]\n", md.reset()) == [7]
+
+
+def test_a_document_is_diffed_once_however_many_citations_it_has(bib_path, monkeypatch):
+    """Each citation asks for its line; the decision aid's one document has hundreds, after
+    raw HTML, and each diff is quadratic in the document's length."""
+    made = []
+
+    class Counting(difflib.SequenceMatcher):
+        def __init__(self, *args, **kwargs):
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    # source_lines' own difflib only: "did you mean" suggestions make matchers of their own
+    monkeypatch.setattr(source_lines, "difflib", SimpleNamespace(SequenceMatcher=Counting))
+    assert lines_of(bib_path, RAW_HTML_TWICE) == [5, 12, 12]
+    assert len(made) == 1

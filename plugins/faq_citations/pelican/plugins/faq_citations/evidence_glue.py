@@ -68,14 +68,24 @@ def today(settings) -> datetime.date:
     return datetime.date.fromisoformat(str(value)) if value else datetime.date.today()
 
 
+_loaded: dict = {}  # signature -> (cards, problems): the last file read, as the bibliography is kept
+
+
 def load(settings):
-    """The cards by key (every problem reported), or ``None`` when the site has no cards file."""
+    """The cards by key (every problem reported), or ``None`` when the site has no cards file.
+
+    The file is parsed again only when it (its time stamp or size), "today" or the review
+    interval changed: ``make devserver`` starts a build per edit in one process."""
     path = cards_path(settings)
     if path is None:
         return None
-    cards, problems = load_cards(
-        path, today(settings), int(setting(settings, "FAQ_CITATIONS_EVIDENCE_REVIEW_MONTHS"))
-    )
+    months = int(setting(settings, "FAQ_CITATIONS_EVIDENCE_REVIEW_MONTHS"))
+    stat = os.stat(path)
+    signature = (os.path.abspath(path), stat.st_mtime_ns, stat.st_size, today(settings), months)
+    if signature not in _loaded:
+        _loaded.clear()
+        _loaded[signature] = load_cards(path, today(settings), months)
+    cards, problems = _loaded[signature]
     for level, problem in problems:
         report(problem, level=level)
     return cards

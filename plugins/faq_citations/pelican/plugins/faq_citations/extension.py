@@ -153,6 +153,7 @@ class FaqCitationsExtension(Extension):
         self.errors: list[FaqCitationsError] = []
         self._block_lines: dict[str, int | None] = {}
         self.line_index = None  # source_lines.block_line's index of parsed_lines
+        self.line_diff = None  # source_lines.source_line's (body_lines, parsed_lines, opcodes)
         self.scans: dict[str, list] = {}  # text -> syntax.find_citations(text), this document only
 
     @property

@@ -47,8 +47,13 @@ def source_line(ext, parsed_index: int) -> int:
     body, parsed = ext.body_lines, ext.parsed_lines
     body_index = parsed_index
     if body != parsed:
-        matcher = difflib.SequenceMatcher(None, body, parsed, autojunk=False)
-        for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
+        # One diff per document, not one per citation: a document with HTML blocks (the
+        # decision aid's cells) asks for hundreds of lines, and each diff is quadratic.
+        diff = ext.line_diff
+        if diff is None or diff[0] is not body or diff[1] is not parsed:
+            matcher = difflib.SequenceMatcher(None, body, parsed, autojunk=False)
+            diff = ext.line_diff = (body, parsed, matcher.get_opcodes())
+        for tag, i1, _i2, j1, j2 in diff[2]:
             if j1 <= parsed_index < j2:
                 body_index = i1 + (parsed_index - j1) if tag == "equal" else i1
                 break

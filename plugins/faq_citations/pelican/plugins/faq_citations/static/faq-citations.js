@@ -72,12 +72,26 @@
     popover.querySelector(".cite-popover__close").focus({ preventScroll: true });
   }
 
+  // Only a source's first citation has its preview in the HTML (the margin note):
+  // every other one gets a copy of the entry, its links as text; the finding is
+  // added to the first one (a margin note hides it, so it never grows).
+  function buildPreview(item, entry) {
+    var span = document.createElement("span");
+    span.className = "cite__preview";
+    span.hidden = true;
+    entry.childNodes.forEach(function (node) { span.appendChild(node.cloneNode(true)); });
+    span.querySelectorAll("a").forEach(function (a) { a.replaceWith(a.textContent); });
+    item.appendChild(span);
+  }
+
   cites.forEach(function (link) {
     var item = link.parentNode;
     var ref = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    var entry = ref && ref.querySelector(".references__entry");
     var finding = ref && ref.querySelector(".evidence-card__finding");
     var held = item.querySelector(".cite__preview .evidence-card");
     if (finding && held) held.append(" ", finding.cloneNode(true));
+    if (entry && !item.querySelector(".cite__preview")) buildPreview(item, entry);
     item.addEventListener("mouseleave", function () { item.classList.remove("is-dismissed"); });
     link.addEventListener("focus", function () { item.classList.remove("is-dismissed"); });
     if (!supportsPopover) return;

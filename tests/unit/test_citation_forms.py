@@ -108,7 +108,11 @@ def test_author_date_citations_come_from_the_style_and_link_to_the_entry(bibliog
         "(Feder et al., 2014, p. 684)", "Feder et al. (2014, Chapter 2)", "(2014)"]
     links = page.select("span.cite .cite__item > a[href='#ref-feder2014']")
     assert len(links) == 3 and [a["id"] for a in links] == [f"cite-feder2014-{n}" for n in (1, 2, 3)]
-    assert all(a.find_next_sibling(class_="cite__preview").has_attr("hidden") for a in links)
+    # the first citation carries the source's one hidden preview; every link is described by the entry
+    assert [a.find_next_sibling(class_="cite__preview") is not None for a in links] == [True, False, False]
+    assert links[0].find_next_sibling(class_="cite__preview").has_attr("hidden")
+    assert {a["aria-describedby"] for a in links} == {"ref-feder2014-entry"}
+    assert page.select_one("#ref-feder2014 > .references__entry")["id"] == "ref-feder2014-entry"
     back = page.select("#ref-feder2014 .references__back a")
     assert [a["href"] for a in back] == ["#cite-feder2014-1", "#cite-feder2014-2", "#cite-feder2014-3"]
     assert md.cited_keys == ["feder2014"]

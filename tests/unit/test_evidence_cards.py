@@ -285,17 +285,18 @@ def test_the_card_is_in_the_reference_entry_once_and_not_in_the_previews(bibliog
     assert not soup.select(".cite__preview .evidence-card")
 
 
-def test_the_label_hook_puts_the_label_in_every_preview_of_a_carded_source(bibliography):
+def test_the_label_hook_puts_the_label_in_the_preview_of_a_carded_source(bibliography):
     cards, _ = parse(GOOD)
 
     def label(key):
         return f'<b class="evidence-card__label">{cards[key].label}</b>' if key in cards else ""
 
     ext = makeExtension(bibliography=bibliography, evidence_label=label)
-    html = markdown.markdown("One [@feder2021]. Two [@feder2021; @other2020].", extensions=[ext])
+    html = markdown.markdown("One [@feder2021]. Two [@other2020; @feder2021].", extensions=[ext])
     soup = BeautifulSoup(html, "html.parser")
-    previews = soup.select(".cite__preview")
-    assert [p.select_one(".evidence-card__label") is not None for p in previews] == [True, True, False]
+    previews = soup.select(".cite__preview")  # a source's first citation only
+    assert [p["id"] for p in previews] == ["cite-feder2021-1-preview", "cite-other2020-1-preview"]
+    assert [p.select_one(".evidence-card__label") is not None for p in previews] == [True, False]
     assert previews[0].select_one(".evidence-card__label").get_text() == "Randomized trial · 30 people"
     assert not soup.select("section.references .evidence-card__label")  # that is evidence_card's
 

@@ -135,11 +135,24 @@ def test_citation_is_a_superscript_link_named_reference_n(page):
     assert link["id"] == "cite-feder2014-1"
 
 
-def test_citation_carries_a_hidden_preview_of_the_full_reference(page):
-    preview = page("Text [@feder2014].").select_one("sup.cite .cite__preview")
-    assert preview.has_attr("hidden")
+def test_a_sources_first_citation_carries_a_hidden_preview_of_the_full_reference(page):
+    html = page("Text [@feder2014]. More [@feder2014]. And [@albott2018; @feder2014].")
+    items = html.select("sup.cite .cite__item")
+    previews = [item.select_one(".cite__preview") for item in items]
+    assert [p is not None for p in previews] == [True, False, True, False], "one copy per source"
+    preview = previews[0]
+    assert preview.has_attr("hidden") and preview["id"] == "cite-feder2014-1-preview"
+    assert preview["data-number"] == "1"
     assert "Feder A. Ketamine for chronic PTSD." in preview.get_text()
     assert not preview.select("a"), "no link may sit inside the citation link's preview"
+
+
+def test_every_citation_is_described_by_its_reference_entry(page):
+    html = page("Text [@feder2014]. More [@feder2014]. And [@albott2018].")
+    for link in html.select("sup.cite a"):
+        described = html.find(id=link["aria-describedby"])
+        assert described is not None and "references__entry" in described["class"]
+        assert described.find_parent("li")["id"] == link["href"][1:]
 
 
 def test_citations_are_numbered_by_first_citation(page):

@@ -9,12 +9,19 @@ that follow). Once the whole tree is built (FAQ answers included)
 ``fill_citations`` fills each placeholder:
 
 * numeric styles (the site's AMA): the page numbers its sources by first use;
-  a citation is a linked superscript with a hidden preview, its prefix and its
-  locator/suffix ("see 1(pp. 33-35)"), and ``append_references`` adds the list;
+  a citation is a linked superscript, its prefix and its locator/suffix ("see
+  1(pp. 33-35)"), and ``append_references`` adds the list;
 * author-date styles: ONE pandoc call per page renders every group as the
   style's ``<citation>`` says ("(Feder et al., 2014, p. 684)", year suffixes,
   in-text "Feder et al. (2014)") and the list sorted as the style says; each
-  name links to its entry, with the same preview.
+  name links to its entry.
+
+Every citation link is described (``aria-describedby``) by its reference-list
+entry, so a screen reader gets the reference on focus and no copy of it is
+shipped per citation. Only a source's FIRST citation carries a hidden preview
+(``cite-KEY-1-preview``): the one copy a theme may show without script, as a
+margin note beside the text (data-number labels it). faq-citations.js builds
+the hover/focus preview of every other citation from the entry.
 
 ``md.citations`` is the structured view: every group in document order with
 its items (key, prefix, suffix, locator, label, mode, line).
@@ -324,7 +331,13 @@ def fill_citations(md, ext, root, ids) -> None:
         fill_author_date(md, ext, root, ids, placeholders)
 
 
+def entry_id(key: str) -> str:
+    """The id of ``key``'s reference-list entry text: every citation's description."""
+    return f"ref-{key}-entry"
+
+
 def _preview(md, item_element, cite_id: str, number: str, preview_html: str) -> None:
+    """A source's first citation only: its hidden preview (a margin note to a theme)."""
     preview = etree.SubElement(
         item_element,
         "span",
@@ -361,8 +374,8 @@ def fill_numeric(md, ext, root, ids, placeholders) -> None:
                 prefix.set("class", "cite__prefix")
                 prefix.tail = " "
                 item.append(prefix)
-            # The preview is the link's accessible description (read by screen
-            # readers on focus); data-number lets a theme label it in the margin.
+            # The reference entry is the link's accessible description (read by
+            # screen readers on focus).
             link = etree.SubElement(
                 item,
                 "a",
@@ -370,7 +383,7 @@ def fill_numeric(md, ext, root, ids, placeholders) -> None:
                     "href": f"#ref-{key}",
                     "id": cite_id,
                     "aria-label": f"reference {number}",
-                    "aria-describedby": f"{cite_id}-preview",
+                    "aria-describedby": entry_id(key),
                 },
             )
             link.text = str(number)
@@ -384,8 +397,9 @@ def fill_numeric(md, ext, root, ids, placeholders) -> None:
                 else:
                     suffix.text += ")"
                 item.append(suffix)
-            label = ext.getConfig("evidence_label")(key)  # evidence cards: the label, in the HTML
-            _preview(md, item, cite_id, str(number), ext.bibliography.format(key).preview + label)
+            if len(places[key]) == 1:  # the first citation of the source
+                label = ext.getConfig("evidence_label")(key)  # evidence cards: the label, in the HTML
+                _preview(md, item, cite_id, str(number), ext.bibliography.format(key).preview + label)
             previous = item
     md.cited_keys = order
     entries = {key: ext.bibliography.format(key) for key in order}
@@ -409,11 +423,17 @@ def fill_author_date(md, ext, root, ids, placeholders) -> None:
             cite_id = f"cite-{key}-{len(places.setdefault(key, [])) + 1}"
             places[key].append(cite_id)
             ids.add(cite_id)
-            preview = (entries[key].preview + ext.getConfig("evidence_label")(key)) if key in entries else ""
+            quoted = html.escape(key, quote=True)
+            preview = ""
+            if len(places[key]) == 1 and key in entries:  # the first citation of the source
+                text = entries[key].preview + ext.getConfig("evidence_label")(key)
+                preview = f'<span class="cite__preview" id="{cite_id}-preview" hidden="hidden">{text}</span>'
+            described = ""
+            if key in entries:
+                described = f' aria-describedby="{html.escape(entry_id(key), quote=True)}"'
             return (
-                f'<span class="cite__item"><a href="#ref-{html.escape(key, quote=True)}" id="{cite_id}" '
-                f'aria-describedby="{cite_id}-preview">{label}</a>'
-                f'<span class="cite__preview" id="{cite_id}-preview" hidden="hidden">{preview}</span></span>'
+                f'<span class="cite__item"><a href="#ref-{quoted}" id="{cite_id}"{described}>{label}</a>'
+                f"{preview}</span>"
             )
 
         inner = re.sub(r'^<span class="citation"[^>]*>(.*)</span>$', r"\1", text.strip(), flags=re.S)
@@ -440,7 +460,7 @@ def append_references(md, ext, root, order, entries, places, ids, numbers) -> No
         # tabindex: following a citation moves keyboard focus to its entry
         entry = etree.SubElement(listing, "li", {"id": f"ref-{key}", "tabindex": "-1"})
         entry.tail = "\n"
-        text = etree.SubElement(entry, "span", {"class": "references__entry"})
+        text = etree.SubElement(entry, "span", {"class": "references__entry", "id": entry_id(key)})
         card = ext.getConfig("evidence_card")(key)  # evidence cards: the source's label and finding, once
         text.text = md.htmlStash.store(entries[key].html + (f" {card}" if card else ""))
         text.tail = " "

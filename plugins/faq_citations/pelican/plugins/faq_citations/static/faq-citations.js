@@ -41,7 +41,7 @@
   }
 
   function place(link) {
-    var wide = window.matchMedia("(min-width: 48em)").matches;
+    var wide = matchMedia("(min-width: 48em)").matches;
     popover.classList.toggle("is-anchored", wide);
     popover.style.top = popover.style.left = "";
     if (!wide) return;
@@ -49,19 +49,14 @@
     var width = popover.offsetWidth;
     var left = Math.max(8, Math.min(box.left - 16, document.documentElement.clientWidth - width - 8));
     var top = box.bottom + 8;
-    if (top + popover.offsetHeight > window.innerHeight - 8) top = Math.max(8, box.top - popover.offsetHeight - 8);
+    if (top + popover.offsetHeight > innerHeight - 8) top = Math.max(8, box.top - popover.offsetHeight - 8);
     popover.style.left = left + "px";
     popover.style.top = top + "px";
   }
 
-  function open(link) {
+  function open(link, entry) {
     if (!popover) build();
-    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    var entry = target && target.querySelector(".references__entry");
-    var preview = link.parentNode.querySelector(".cite__preview");
-    var reference = popover.querySelector(".cite-popover__reference");
-    reference.replaceChildren();
-    (entry || preview).childNodes.forEach(function (node) { reference.appendChild(node.cloneNode(true)); });
+    popover.querySelector(".cite-popover__reference").innerHTML = entry.innerHTML;
     popover.querySelector(".cite-popover__title").textContent = "Reference " + link.textContent;
     popover.querySelector(".cite-popover__more a").href = link.hash;
     if (popover.matches(":popover-open")) popover.hidePopover();
@@ -75,9 +70,17 @@
   cites.forEach(function (link) {
     var item = link.parentNode;
     var ref = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    var finding = ref && ref.querySelector(".evidence-card__finding");
-    var held = item.querySelector(".cite__preview .evidence-card");
-    if (finding && held) held.append(" ", finding.cloneNode(true));
+    var entry = ref && ref.querySelector(".references__entry");
+    // the preview: the entry, links as text (the HTML has a source's first one)
+    var preview = item.querySelector(".cite__preview");
+    if (!entry) return;
+    if (!preview) {
+      preview = item.appendChild(document.createElement("span"));
+      preview.className = "cite__preview";
+      preview.hidden = true;
+    }
+    preview.innerHTML = entry.innerHTML;
+    preview.querySelectorAll("a").forEach(function (a) { a.replaceWith(a.textContent); });
     item.addEventListener("mouseleave", function () { item.classList.remove("is-dismissed"); });
     link.addEventListener("focus", function () { item.classList.remove("is-dismissed"); });
     if (!supportsPopover) return;
@@ -85,24 +88,22 @@
     link.addEventListener("click", function (event) {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
-      open(link);
+      open(link, entry);
     });
   });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var item = document.activeElement && document.activeElement.closest && document.activeElement.closest(".cite__item");
-    if (item) item.classList.add("is-dismissed");
-    document.querySelectorAll(".cite__item:hover").forEach(function (hovered) { hovered.classList.add("is-dismissed"); });
+    document.querySelectorAll(".cite__item:hover, .cite__item:focus-within").forEach(function (item) {
+      item.classList.add("is-dismissed");
+    });
   });
 
   // after a back-link: no preview until the reader asks
   function quietTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     var target = id && document.getElementById(id);
-    if (target && target.parentNode.classList && target.parentNode.classList.contains("cite__item")) {
-      target.parentNode.classList.add("is-dismissed");
-    }
+    if (target && target.matches(".cite__item > a")) target.parentNode.classList.add("is-dismissed");
   }
   document.addEventListener("click", function (event) {
     var back = event.target.closest && event.target.closest(".references__back a");

@@ -173,10 +173,12 @@ def test_author_date_page_exact_html(bibliographies):
     html = md.convert("It worked [see @reed2020a, p. 4; @abbott2019]. @reed2020a [ch. 2] too.\n")
 
     def item(n: int, key: str, text: str, preview: str) -> str:
+        # described by the reference entry; only a source's first citation ships its preview
         cite = f"cite-{key}-{n}"
+        shipped = f'<span class="cite__preview" id="{cite}-preview" hidden="hidden">{preview}</span>'
         return (f'<span class="cite__item"><a href="#ref-{key}" id="{cite}" '
-                f'aria-describedby="{cite}-preview">{text}</a>'
-                f'<span class="cite__preview" id="{cite}-preview" hidden="hidden">{preview}</span></span>')
+                f'aria-describedby="ref-{key}-entry">{text}</a>'
+                f'{shipped if n == 1 else ""}</span>')
 
     reed, abbott = "Reed, A. (2020). <em>First</em>.", "Abbott, B. (2019). <em>Third</em>."
     assert html == (
@@ -187,10 +189,12 @@ def test_author_date_page_exact_html(bibliographies):
         + item(2, "reed2020a", "2020", reed + " [label]") + ", ch.\u00a02)</span> too.</p>\n"
         '<section aria-labelledby="references" class="references">\n'
         '<h2 id="references">References</h2>\n<ul class="references__list">\n'
-        f'<li id="ref-abbott2019" tabindex="-1"><span class="references__entry">{abbott}</span> '
+        '<li id="ref-abbott2019" tabindex="-1">'
+        f'<span class="references__entry" id="ref-abbott2019-entry">{abbott}</span> '
         '<span class="references__back"><a aria-label="Back to where this reference is cited" '
         'href="#cite-abbott2019-1">\u21a9</a></span></li>\n'
-        f'<li id="ref-reed2020a" tabindex="-1"><span class="references__entry">{reed} <b>card</b></span> '
+        '<li id="ref-reed2020a" tabindex="-1">'
+        f'<span class="references__entry" id="ref-reed2020a-entry">{reed} <b>card</b></span> '
         '<span class="references__back">\u21a9 '
         '<a aria-label="Back to citation 1 of this reference" href="#cite-reed2020a-1">1</a> '
         '<a aria-label="Back to citation 2 of this reference" href="#cite-reed2020a-2">2</a></span></li>\n'
@@ -204,14 +208,14 @@ def test_numeric_locator_with_markup_label_card_and_title_exact_html(bibliograph
         bibliography=bibliographies(), references_title="Sources", evidence_label=label, evidence_card=card)])
     reed = "Reed A. <em>First</em>. 2020."
     assert md.convert("X [@reed2020a, pp. 3 and *passim*].") == (
-        '<p>X<sup class="cite"><span class="cite__item"><a aria-describedby="cite-reed2020a-1-preview" '
+        '<p>X<sup class="cite"><span class="cite__item"><a aria-describedby="ref-reed2020a-entry" '
         'aria-label="reference 1" href="#ref-reed2020a" id="cite-reed2020a-1">1</a>'
         '<span class="cite__locator">(pp. 3 and <em>passim</em>)</span><span class="cite__preview" '
         f'data-number="1" hidden="hidden" id="cite-reed2020a-1-preview">{reed} [label]</span></span>'
         "</sup>.</p>\n"
         '<section aria-labelledby="references" class="references">\n<h2 id="references">Sources</h2>\n'
         '<ol class="references__list">\n<li id="ref-reed2020a" tabindex="-1">'
-        '<span class="references__entry">'
+        '<span class="references__entry" id="ref-reed2020a-entry">'
         f'{reed} <b>card</b></span> <span class="references__back"><a aria-label="Back to where reference 1 '
         'is cited" href="#cite-reed2020a-1">\u21a9</a></span></li>\n</ol>\n</section>'
     )

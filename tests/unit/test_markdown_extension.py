@@ -439,11 +439,14 @@ def test_numeric_page_exact_html(render):
     albott = "Albott C. Repeated infusions. <em>J Clin Psychiatry</em>. Published online 2018."
 
     def item(n: int, key: str, number: int, preview: str, before: str = "", after: str = "") -> str:
+        # described by the reference entry; only a source's first citation ships its preview
+        # (the script copies the entry for the others)
         cite = f"cite-{key}-{n}"
-        return (f'<span class="cite__item">{before}<a aria-describedby="{cite}-preview" '
+        shipped = (f'<span class="cite__preview" data-number="{number}" hidden="hidden" id="{cite}-preview">'
+                   f"{preview}</span>") if n == 1 else ""
+        return (f'<span class="cite__item">{before}<a aria-describedby="ref-{key}-entry" '
                 f'aria-label="reference {number}" href="#ref-{key}" id="{cite}">{number}</a>{after}'
-                f'<span class="cite__preview" data-number="{number}" hidden="hidden" id="{cite}-preview">'
-                f"{preview}</span></span>")
+                f"{shipped}</span>")
 
     html = render("## References\n\nA claim [see @feder2014, p. 12; @albott2018]. "
                   "Again [@feder2014] and [@feder2014].\n")
@@ -456,14 +459,15 @@ def test_numeric_page_exact_html(render):
         + '</sup> and<sup class="cite">' + item(3, "feder2014", 1, feder) + "</sup>.</p>\n"
         '<section aria-labelledby="references_1" class="references">\n'
         '<h2 id="references_1">References</h2>\n<ol class="references__list">\n'
-        '<li id="ref-feder2014" tabindex="-1"><span class="references__entry">'
+        '<li id="ref-feder2014" tabindex="-1"><span class="references__entry" id="ref-feder2014-entry">'
         f'{FEDER_ENTRY} doi:<a href="https://doi.org/10.1001/jamapsychiatry.2014.62">'
         '10.1001/jamapsychiatry.2014.62</a> PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/24740528/">24740528</a>'
         '</span> <span class="references__back">\u21a9 '
         '<a aria-label="Back to citation 1 of reference 1" href="#cite-feder2014-1">1</a> '
         '<a aria-label="Back to citation 2 of reference 1" href="#cite-feder2014-2">2</a> '
         '<a aria-label="Back to citation 3 of reference 1" href="#cite-feder2014-3">3</a></span></li>\n'
-        f'<li id="ref-albott2018" tabindex="-1"><span class="references__entry">{albott}</span> '
+        f'<li id="ref-albott2018" tabindex="-1"><span class="references__entry" id="ref-albott2018-entry">'
+        f'{albott}</span> '
         '<span class="references__back"><a aria-label="Back to where reference 2 is cited" '
         'href="#cite-albott2018-1">\u21a9</a></span></li>\n</ol>\n</section>'
     )

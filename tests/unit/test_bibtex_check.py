@@ -35,6 +35,8 @@ ACCEPTED = {
     "an entry inside a @comment": "@comment{ @artcle{x} }\n",
     "an @word at the end of the file": "see @misc",
     "an @word before a word": "see @misc Xylophone\n@misc{a, title = {x}}\n",
+    "an entry inside a @preamble": '@preamble{ "@artcle{x}" }\n',
+    "a field at the start of a line": "@misc{a,\ntitle = {x}}\n",
 }
 
 
@@ -107,6 +109,16 @@ MALFORMED = {
         (3, "field 'journal' appears twice in this entry (also at line 2); keep one")),
     "an entry after an @ that starts none": ("@@artcle{a, title = {x}}\n",
                                              (1, "unknown entry type '@artcle'; did you mean '@article'?")),
+    "a @preamble left open": (
+        '@preamble{"x"\n year = 1}\n',
+        (1, "the '{' that opens field '@preamble' here is never closed; add the missing '}'")),
+    "no comma after the key, then a name and =": ("@misc{a X= 1}\n", (1, "missing ',' after the key 'a'")),
+    "no comma after the key, = on the next line": ("@article{title\n = {x}}\n",
+                                                   (2, "missing ',' after the key 'title'")),
+    "the next entry starts on the line after a comma": (
+        "@misc{a,\n@book{b, title = {y}}\n", (1, "this entry is never closed; add '}' after its last field")),
+    "something else on the line after a value": ("@misc{a, title = {x}\n;}\n",
+                                                 (2, "unexpected ';' after field 'title'")),
     "the file ends inside a quote": ('@misc{a, title = "abc', (
         1, "the '\"' that opens field 'title' here is never closed; add the closing '\"'")),
     "a quote left open, a quoted field starts": ('@article{a,\n title = "X,\n year = "2020"\n}\n', (
@@ -142,6 +154,13 @@ def test_every_entry_is_checked_after_a_problem_and_problems_are_in_line_order()
         (7, "unknown entry type '@artcle'; did you mean '@article'?"),
     ]
     assert entry_lines(text) == {"a": 1, "c": 8}
+
+
+def test_problems_are_sorted_by_line_not_by_the_order_found():
+    assert check_bibtex("@misc{a,\n title = {x},\n title = {y},\n") == [
+        (1, "this entry is never closed; add '}' after its last field"),
+        (3, "field 'title' appears twice in this entry (also at line 2); keep one"),
+    ]
 
 
 def test_entry_lines_give_each_key_its_first_line():

@@ -147,6 +147,7 @@ def test_a_second_render_is_remembered_in_memory(numeric_engine, numeric, tmp_pa
 def test_render_results_are_kept_on_disk_across_engines(cache, numeric):
     again = refusing(PandocEngine(AMA, cache_dir=cache))
     assert again.render(REFS, GROUPS) == numeric
+    assert again.render(REFS, GROUPS) == numeric  # now from memory
     stored = [json.loads(path.read_text(encoding="utf-8")) for path in cache.iterdir()]
     assert numeric.__dict__ in stored
     assert any("Über Press" in path.read_text(encoding="utf-8") for path in cache.iterdir())  # as written
@@ -163,6 +164,15 @@ def test_everything_a_render_depends_on_is_in_its_cache_key(cache, numeric):
     other_pandoc = PandocEngine(AMA, pandoc=engine.pandoc + "-not-there", cache_dir=cache)
     with pytest.raises(FileNotFoundError):
         other_pandoc.render(REFS, GROUPS)
+
+
+def test_a_changed_style_file_at_the_same_path_is_rendered_again(tmp_path):
+    style = tmp_path / "style.csl"
+    style.write_bytes(open(AMA, "rb").read())
+    engine = PandocEngine(str(style), cache_dir=tmp_path / "cache")
+    assert entry_text(engine.render(REFS[:1], ["[@able]"]).citations[0]) == "1"
+    style.write_bytes(open(APA, "rb").read())
+    assert entry_text(engine.render(REFS[:1], ["[@able]"]).citations[0]) == "(Able, 1999)"
 
 
 def test_a_corrupt_cache_file_is_computed_again_and_replaced(cache, numeric, tmp_path):
@@ -237,7 +247,7 @@ def test_a_file_that_does_not_exist_is_named_in_the_error(tmp_path):
 def test_unbalanced_bibtex_names_the_first_such_entry_and_its_line(tmp_path, name):
     # the next entry has one '}' too many: together they would balance
     text = ("\n@comment{ not { an entry }\n@preamble{ \"{\" }\n@book{fine, title = {a \\{ b \xe9}}\n\n"
-            "@Article{open,\n  title = {No end,\n  year = {2001}\n}\n@book{after, title={x}}}\n")
+            "@Article{open,\n  title = {No end,\n  year = {2001}\n}\n@book{after, title={x}}}\n\n\n")
     path = tmp_path / name
     path.write_bytes(text.encode("latin-1"))  # not UTF-8: read anyway
     with pytest.raises(PandocEngineError) as caught:

@@ -139,3 +139,7 @@ def test_render_varying_renders_in_full_what_it_cannot_template(change, monkeypa
 
 def test_plain_text_drops_tags_decodes_entities_and_folds_spaces():
     assert plain_text("<b>Tom</b> &amp;\n  <i>Jerry</i>&#33; ") == "Tom & Jerry!"
+
+
+def test_render_varying_of_an_item_without_an_id_is_its_entry(ama):
+    assert ama.render_varying({key: value for key, value in PAGE.items() if key != "id"}) == ama.render(PAGE)

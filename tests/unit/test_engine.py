@@ -9,7 +9,9 @@ Every pandoc run costs a process, so the renders are made once per module
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sys
 
 import pypandoc
 import pytest
@@ -77,6 +79,18 @@ def test_pandoc_is_the_wheels_binary_unless_named():
     assert pandoc_engine.default_pandoc() == pypandoc.get_pandoc_path()
     assert PandocEngine(AMA).pandoc == pypandoc.get_pandoc_path()
     assert PandocEngine(AMA, pandoc="/opt/pandoc").pandoc == "/opt/pandoc"
+
+
+def test_without_the_wheel_pandoc_is_the_one_on_path(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pypandoc", None)  # import pypandoc raises ImportError
+    assert pandoc_engine.default_pandoc() == "pandoc"
+
+
+def test_a_style_that_is_not_a_local_file_is_keyed_by_its_name(tmp_path):
+    assert PandocEngine("https://example.org/own.csl").style_digest() == "https://example.org/own.csl"
+    own = tmp_path / "own.csl"
+    own.write_bytes(b"<style/>")
+    assert PandocEngine(own).style_digest() == hashlib.sha256(b"<style/>").hexdigest()
 
 
 # -- one render: entries, order, citation groups, warnings ---------------------------

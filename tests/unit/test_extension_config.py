@@ -98,7 +98,7 @@ def test_config_defaults_and_descriptions():
 
 def test_state_is_published_on_md_before_the_first_convert():
     md = markdown.Markdown(extensions=[FaqCitationsExtension()])
-    assert (md.cited_keys, md.faq_items, md.faq_jsonld) == ([], [], "")
+    assert (md.citations, md.cited_keys, md.faq_items, md.faq_jsonld) == ([], [], [], "")
 
 
 def test_reset_after_a_failed_convert_clears_the_half_done_state(bib_path):
@@ -134,3 +134,84 @@ def test_cache_dir_keeps_pandoc_s_results_there(bib_path, tmp_path):
     # the conversion and the render
     assert sorted(path.suffix for path in tmp_path.iterdir()) == [".json", ".json"]
     assert FaqCitationsExtension(bibliography=bib_path).bibliography.cache_dir is None  # "": memory only
+
+
+# -- the per-document rules the extension itself holds ------------------------------------
+
+from pelican.plugins.faq_citations import FaqCitationsErrors  # noqa: E402
+
+
+def mistakes(md: markdown.Markdown, source: str) -> list[tuple[int | None, str]]:
+    with pytest.raises(FaqCitationsErrors) as caught:
+        md.convert(source)
+    return [(error.line, error.message) for error in caught.value.errors]
+
+
+def test_mistakes_are_raised_together_in_line_order_with_their_source_lines():
+    """The FAQ mistake (line 6) is found before the citation (line 3), and without
+    ``meta`` the lines count from the file's first line."""
+    md = markdown.Markdown(extensions=[FaqCitationsExtension()])
+    assert mistakes(md, "Para.\n\nText [@nope] here.\n\n::: faq\n### Q?\n:::\n") == [
+        (3, "unknown citation key 'nope': no bibliography entries are loaded"),
+        (6, "the FAQ question 'Q?' has no answer; write the answer below the question"),
+    ]
+    assert md.convert("Fine.") == "<p>Fine.</p>"  # nothing left over from the failed page
+
+
+def test_a_mistake_without_a_line_comes_first_and_errors_are_cleared_once_raised():
+    extension = FaqCitationsExtension()
+    extension.add_error(1, "at one")
+    extension.add_error(None, "anywhere")
+    extension.add_error(2, "at two")
+    with pytest.raises(FaqCitationsErrors) as caught:
+        extension.raise_errors()
+    assert [(e.line, e.message) for e in caught.value.errors] == [
+        (None, "anywhere"), (1, "at one"), (2, "at two")]
+    extension.raise_errors()  # nothing left: no exception
+    extension.add_error(4, "later")
+    with pytest.raises(FaqCitationsErrors) as caught:
+        extension.raise_errors()
+    assert [(e.line, e.message) for e in caught.value.errors] == [(4, "later")]
+
+
+def test_a_question_gets_an_id_no_other_element_of_the_page_has():
+    md = markdown.Markdown(extensions=["toc", FaqCitationsExtension()])
+    html = md.convert("# Why?\n\n::: faq\n### Why?\nBecause.\n:::\n")
+    assert '<h1 id="why">Why?</h1>' in html and '<details id="why_1">' in html
+    assert md.faq_items == [{"id": "why_1", "question": "Why?", "answer": "Because."}]
+
+
+def test_the_faq_json_ld_of_a_page_is_published_on_md():
+    md = markdown.Markdown(extensions=[FaqCitationsExtension()])
+    md.convert("::: faq\n### Q?\nA & b.\n:::\n")
+    assert json.loads(md.faq_jsonld) == {
+        "@context": "https://schema.org", "@type": "FAQPage",
+        "mainEntity": [{"@type": "Question", "name": "Q?",
+                        "acceptedAnswer": {"@type": "Answer", "text": "A & b."}}]}
+
+
+def test_an_empty_bibliography_object_is_used_as_it_is():
+    bibliography, problems = load_bibliography([], "apa")
+    assert not problems and len(bibliography) == 0
+    assert FaqCitationsExtension(bibliography=bibliography).bibliography is bibliography
+
+
+def test_numeric_follows_the_style():
+    assert FaqCitationsExtension().numeric is True
+    assert FaqCitationsExtension(csl_style="apa").numeric is False
+
+
+def test_reset_before_the_extension_is_added_to_a_markdown():
+    extension = FaqCitationsExtension()
+    extension.add_error(1, "x")
+    extension.reset()
+    assert extension.errors == [] and extension.md is None
+    extension.raise_errors()
+
+
+def test_the_body_start_runs_after_meta_whichever_extension_is_named_first():
+    md = markdown.Markdown(extensions=[FaqCitationsExtension(), "meta"])
+    pre = [md.preprocessors.get_index_for_name(name) for name in ("meta", "faq_citations_body")]
+    assert pre == sorted(pre)
+    assert mistakes(md, "Title: T\n\n::: faq\n### Q?\n:::\n") == [
+        (4, "the FAQ question 'Q?' has no answer; write the answer below the question")]

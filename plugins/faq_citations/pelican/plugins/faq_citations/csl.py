@@ -102,6 +102,7 @@ class CslStyle:
         return self._fill(template, tokens, item, year, day)
 
     _YEAR, _DAY = 2987, 28  # a year and day no real page has; 28 exists in every month
+    _DATE_MARKERS = re.compile(f"{_YEAR}|{_DAY}")
 
     def _date_template(self, fixed: dict, tokens: dict, month: int, item: dict) -> str:
         probe = self.render({**fixed, "id": item.get("id", "item"), **tokens,
@@ -116,7 +117,9 @@ class CslStyle:
         return probe if self._fill(probe, tokens, check, 1901, 3) == self.render(check) else ""
 
     def _fill(self, template: str, tokens: dict, item: dict, year: int, day: int) -> str:
-        result = template.replace(str(self._YEAR), str(year)).replace(str(self._DAY), str(day))
+        # One pass: the year filled in first could hold the day's digits (2028, 1928).
+        dates = {str(self._YEAR): str(year), str(self._DAY): str(day)}
+        result = self._DATE_MARKERS.sub(lambda found: dates[found[0]], template)
         for field, token in tokens.items():
             result = result.replace(token, html.escape(item[field], quote=False))
         return _DOUBLED_PUNCTUATION.sub(r"\1\2", result)

@@ -4,6 +4,7 @@ or duplicate key reported with its path and line."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from pelican.plugins.faq_citations import BibliographyError, load_bibliography
@@ -96,6 +97,7 @@ def test_csl_json_entries(tmp_path):
 
 def problems_of(tmp_path, text: str, name: str = "refs.bib"):
     _, problems = load(tmp_path, {name: text})
+    assert [p.path for p in problems] == [str(tmp_path / name)] * len(problems)  # each names its file
     return [(p.line, p.message) for p in problems]
 
 
@@ -405,8 +407,8 @@ def test_a_file_not_in_utf8_names_the_byte_and_its_line(tmp_path):
     path = tmp_path / "latin1.bib"
     path.write_bytes("@misc{a,\n title={M\u00fcller}}\n".encode("latin-1"))
     _, problems = load_bibliography([str(path)])
-    assert [(p.line, p.message) for p in problems] == [
-        (2, "the file is not UTF-8 (byte 0xfc); export it from Zotero as UTF-8")]
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (str(path), 2, "the file is not UTF-8 (byte 0xfc); export it from Zotero as UTF-8")]
 
 
 def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
@@ -429,8 +431,9 @@ def test_a_key_twice_in_one_bib_file_in_any_case_but_not_strings_or_comments(tmp
 
 def test_a_key_twice_in_one_json_file(tmp_path):
     text = '[\n {"id": "k", "type": "book"},\n {"id": "k", "type": "report"}\n]'
-    assert [(line, message.split(":")[0]) for line, message in problems_of(tmp_path, text, "k.json")] == [
-        (2, "citation key 'k' is defined twice")]
+    assert problems_of(tmp_path, text, "k.json") == [
+        (3, f"citation key 'k' is defined twice: here and at {tmp_path / 'k.json'}:2; "
+            "keep one and rename or delete the other")]
 
 
 def test_the_same_pmid_with_spaces_is_the_same_work(tmp_path):
@@ -463,3 +466,119 @@ def write_refs(tmp_path):
          "issued": {"date-parts": [[2001]]}, "DOI": "10.1/b"},
     ]), encoding="utf-8")
     return path
+
+
+# -- what the mutation run showed unchecked (each a rule the code must keep) ---------------------
+
+
+def test_a_link_the_style_printed_is_left_alone_however_its_href_is_escaped():
+    # pandoc writes an apostrophe in an href as &#39;, Python's html.escape as &#x27;
+    linked = '<a href="https://x.org/it&#39;s?q=&quot;a&quot;">https://x.org/it\'s?q="a"</a>'
+    assert add_links(f"T. {linked}", {"URL": 'https://x.org/it\'s?q="a"'}) == f"T. {linked}"
+    doi = '<a href="https://doi.org/10.1/it&#39;s">https://doi.org/10.1/it\'s</a>'
+    assert add_links(f"T. {doi}", {"DOI": "10.1/it's"}) == f"T. {doi}"
+
+
+def test_a_doi_or_url_with_quotes_is_one_link_escaped_in_its_href_only():
+    assert add_links("T. https://doi.org/10.1/it's", {"DOI": "10.1/it's"}) == (
+        'T. <a href="https://doi.org/10.1/it&#x27;s">https://doi.org/10.1/it\'s</a>')
+    assert add_links("T.", {"URL": 'https://x.org/?q="a"'}) == (
+        'T. <a href="https://x.org/?q=&quot;a&quot;">https://x.org/?q="a"</a>')
+    assert add_links('T. https://x.org/?q="a"', {"URL": 'https://x.org/?q="a"'}) == (
+        'T. <a href="https://x.org/?q=&quot;a&quot;">https://x.org/?q="a"</a>')
+
+
+def test_a_doi_url_or_url_printed_twice_is_linked_where_it_first_stands():
+    assert add_links("T. https://doi.org/10.1/x. https://doi.org/10.1/x", {"DOI": "10.1/x"}) == (
+        f"T. {DOI_LINK}https://doi.org/10.1/x</a>. https://doi.org/10.1/x")
+    assert add_links("T. https://x.org/. https://x.org/", {"URL": "https://x.org/"}) == (
+        'T. <a href="https://x.org/">https://x.org/</a>. https://x.org/')
+
+
+def test_a_url_that_is_the_doi_in_another_case_is_not_added():
+    assert add_links("T.", {"DOI": "10.1/X", "URL": "https://doi.org/10.1/X"}) == (
+        'T. doi:<a href="https://doi.org/10.1/X">10.1/X</a>')
+
+
+def test_a_bibliography_without_files_runs_no_pandoc_and_names_the_missing_key(monkeypatch):
+    bibliography = Bibliography(entries={"a": Entry("a", "r.json", 1)})
+    monkeypatch.setattr(bibliography.engine, "_run", lambda *a, **k: pytest.fail("pandoc ran"))
+    with pytest.raises(KeyError) as caught:
+        bibliography.format("a")
+    assert caught.value.args == ("a",)
+
+
+def test_relative_bibliography_paths_start_in_the_current_folder_by_default():
+    assert bibliography_files(["a.bib"]) == [os.path.join(".", "a.bib")]
+
+
+def test_a_yaml_file_in_the_folder_without_references_is_left_out(tmp_path):
+    (tmp_path / "cards.yaml").write_text("cards: []\n")
+    (tmp_path / "refs.yaml").write_text("references: []\n")
+    assert bibliography_files(str(tmp_path)) == [str(tmp_path / "refs.yaml")]
+
+
+def test_lines_count_from_the_first_line_of_the_file(tmp_path):
+    bibliography, problems = load(tmp_path, {"blank.yaml": "\nreferences:\n- id: a\n  type: book\n"})
+    assert problems == [] and bibliography.entries["a"].line == 3
+
+
+def test_csl_json_ids_each_at_their_own_line_numeric_or_escaped(tmp_path):
+    text = '[\n {"id": "a"},\n {"id": "b"},\n {"type": "book",\n  "id": "c\\u00e9"},\n {"id": 12}\n]'
+    bibliography, problems = load(tmp_path, {"ids.json": text})
+    assert problems == []
+    assert {k: e.line for k, e in bibliography.entries.items()} == {"a": 2, "b": 3, "c\u00e9": 5, "12": 6}
+
+
+def test_a_key_twice_in_one_yaml_file_names_both_lines(tmp_path):
+    text = "references:\n- id: k\n  type: book\n- id: k\n  type: report\n"
+    assert problems_of(tmp_path, text, "k.yaml") == [
+        (4, f"citation key 'k' is defined twice: here and at {tmp_path / 'k.yaml'}:2; "
+            "keep one and rename or delete the other")]
+
+
+def test_after_a_duplicate_key_the_file_s_other_entries_are_kept(tmp_path):
+    text = '[\n {"id": "k", "type": "book"},\n {"id": "k", "type": "book"},\n {"id": "z", "type": "book"}\n]'
+    bibliography, problems = load(tmp_path, {"k.json": text})
+    assert len(problems) == 1 and list(bibliography.entries) == ["k", "z"]
+
+
+def test_every_file_is_read_whatever_the_files_before_it(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text('[{"id": "g", "type": "book"}]')
+    broken_json = tmp_path / "broken.json"
+    broken_json.write_text("[")
+    broken_yaml = tmp_path / "broken.yaml"
+    broken_yaml.write_text("references:\n- id: a\n  title: x: y\n")
+    dup = tmp_path / "dup.bib"
+    dup.write_text("@misc{d, title={1}}\n@misc{d, title={2}}\n")
+    paths = [str(tmp_path / "missing.bib"), str(broken_json), str(broken_yaml), str(dup), str(good)]
+    bibliography, problems = load_bibliography(paths)
+    assert sorted(bibliography.entries) == ["d", "g"]
+    assert [(p.path, type(p.line)) for p in problems] == [
+        (str(tmp_path / "missing.bib"), type(None)), (str(broken_json), int), (str(broken_yaml), int),
+        (str(dup), int)]
+    assert problems[2].message == "cannot read it: mapping values are not allowed in this context"
+
+
+def test_a_comment_or_string_entry_with_a_comma_is_not_a_key(tmp_path):
+    text = ("@Comment{dup, x}\n@comment{dup, y}\n@misc{dup, title={1}}\n"
+            "@misc{other, title={2}}\n@misc{other, title={3}}\n")
+    assert problems_of(tmp_path, text, "c.bib") == [
+        (5, f"citation key 'other' is defined twice: here and at {tmp_path / 'c.bib'}:4; "
+            "keep one and rename or delete the other")]
+
+
+def test_the_same_doi_after_an_entry_without_one(tmp_path):
+    text = "@misc{n, title={0}}\n@misc{a, title={1}, doi={10.1/x}}\n@misc{b, title={2}, doi={10.1/X}}\n"
+    assert [line for line, _ in problems_of(tmp_path, text, "w.bib")] == [3]
+
+
+def test_converted_files_are_cached_on_disk_by_content(tmp_path, monkeypatch):
+    path = write_refs(tmp_path)
+    cache = str(tmp_path / "cache")
+    load_bibliography([str(path)], cache_dir=cache)
+    from pelican.plugins.faq_citations.engine import PandocEngine
+    monkeypatch.setattr(PandocEngine, "_run", lambda *a, **k: pytest.fail("pandoc ran"))
+    again, problems = load_bibliography([str(path)], cache_dir=cache)
+    assert problems == [] and sorted(again.entries) == ["a", "b"]

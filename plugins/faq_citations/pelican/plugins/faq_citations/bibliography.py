@@ -32,9 +32,10 @@ from .errors import BibliographyError
 
 BIBLIOGRAPHY_SUFFIXES = (".bib", ".json", ".yaml", ".yml")
 
-_JSON_ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_JSON_ID = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+)\b)')
 _YAML_ID = re.compile(r"^\s*-?\s*id\s*:\s*['\"]?([^'\"\s#]+)", re.M)
 _LINK = re.compile(r"</?a\b[^>]*>")
+_HREF = re.compile(r"<a\b[^>]*?\shref=\"([^\"]*)\"", re.I)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 
 
@@ -73,6 +74,12 @@ def normalise_doi(doi: str) -> str:
     return _DOI_PREFIX.sub("", doi.strip()).strip()
 
 
+def _linked(fragment: str, url: str) -> bool:
+    """Whether ``fragment`` links to ``url`` already, however its href is escaped
+    (pandoc writes ``&#39;``, Python ``&#x27;``)."""
+    return any(html.unescape(href) == url for href in _HREF.findall(fragment))
+
+
 def add_links(rendered: str, item: dict) -> str:
     """Link the DOI, the URL and the PubMed id of an entry rendered by the CSL
     engine (pandoc links DOIs and URLs the style prints; what it does not print
@@ -81,8 +88,8 @@ def add_links(rendered: str, item: dict) -> str:
     doi = normalise_doi(item.get("DOI") or "")
     if doi:
         doi_url = "https://doi.org/" + doi
-        escaped_url, escaped_doi = html.escape(doi_url, quote=True), html.escape(doi, quote=False)
-        if f'href="{escaped_url}"' in result:
+        escaped_url, escaped_doi = html.escape(doi_url, quote=False), html.escape(doi, quote=False)
+        if _linked(result, doi_url):
             pass
         elif escaped_url in result:
             result = result.replace(escaped_url, _link(doi_url), 1)
@@ -93,7 +100,7 @@ def add_links(rendered: str, item: dict) -> str:
     url = item.get("URL")
     if url and not (doi and url.rstrip("/").lower().endswith(doi.lower())):
         escaped = html.escape(url, quote=False)
-        if f'href="{html.escape(url, quote=True)}"' in result:
+        if _linked(result, url):
             pass
         elif escaped in result:
             result = result.replace(escaped, _link(url), 1)
@@ -252,12 +259,14 @@ def _read_text(path: str, problems: list) -> str | None:
         return None
 
 
-def _entry_lines(path: str, text: str) -> tuple[dict[str, int], list[BibliographyError]]:
-    """The line of each key, and the file's problems found before pandoc reads it."""
+def _entry_lines(path: str, text: str) -> tuple[dict[str, list[int]], list[BibliographyError]]:
+    """The lines of each key (one per time it is defined, in file order), and the
+    file's problems found before pandoc reads it."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix == ".bib":
         found, keys = bibtex_check.scan(text)
-        return keys, [BibliographyError(path, line, f"malformed BibTeX: {text}") for line, text in found]
+        problems = [BibliographyError(path, line, f"malformed BibTeX: {text}") for line, text in found]
+        return {key: [line] for key, line in keys.items()}, problems
     if suffix == ".json":
         try:
             data = json.loads(text)
@@ -268,7 +277,8 @@ def _entry_lines(path: str, text: str) -> tuple[dict[str, int], list[Bibliograph
             data = data["items"]
         if not isinstance(data, list):
             return {}, [BibliographyError(path, 1, "malformed CSL-JSON: expected a list of items")]
-        id_lines = [(m[1], _line_of(text, m.start())) for m in _JSON_ID.finditer(text)]
+        id_lines = [(m[1] if m[1] is not None else m[2], _line_of(text, m.start()))
+                    for m in _JSON_ID.finditer(text)]
         lines, problems = {}, []
         for index, item in enumerate(data):
             line = id_lines[index][1] if index < len(id_lines) else 1
@@ -277,11 +287,13 @@ def _entry_lines(path: str, text: str) -> tuple[dict[str, int], list[Bibliograph
                 problems.append(BibliographyError(path, line, message))
                 continue
             key = str(item["id"])
-            lines.setdefault(key, next((ln for found, ln in id_lines if found == key), line))
+            written = [ln for found, ln in id_lines if found == key]  # an id with escapes: none
+            taken = len(lines.setdefault(key, []))
+            lines[key].append(written[taken] if taken < len(written) else line)
         return lines, problems
     lines = {}
     for match in _YAML_ID.finditer(text):
-        lines.setdefault(match[1], _line_of(text, match.start(1)))
+        lines.setdefault(match[1], []).append(_line_of(text, match.start(1)))
     return lines, []
 
 
@@ -309,9 +321,12 @@ def load_bibliography(
         bibliography.files.append(path)
         if path.lower().endswith(".bib"):
             problems += _duplicate_keys_in_file(path, text)
+        taken: dict[str, int] = {}
         for item in items:
             key = str(item.get("id", ""))
-            entry = Entry(key, path, lines.get(key, 1), item)
+            at = lines.get(key) or [1]  # a key's first, second... definition: its own line
+            entry = Entry(key, path, at[min(taken.get(key, 0), len(at) - 1)], item)
+            taken[key] = taken.get(key, 0) + 1
             first = seen.get(key.casefold())
             if first is not None:
                 if first.path != path or not path.lower().endswith(".bib"):

@@ -195,3 +195,26 @@ def test_plain_text_drops_tags_decodes_entities_and_folds_spaces():
 
 def test_render_varying_of_an_item_without_an_id_is_its_entry(ama):
     assert ama.render_varying({key: value for key, value in PAGE.items() if key != "id"}) == ama.render(PAGE)
+
+
+def test_items_that_differ_in_id_or_key_order_only_share_a_template(monkeypatch):
+    engine = CslStyle()
+    runs = []
+    original = engine.render
+    monkeypatch.setattr(engine, "render", lambda item: runs.append(item["title"]) or original(item))
+    engine.render_varying(PAGE)
+    reordered = dict(reversed(list({**PAGE, "id": "another-page", "title": "Other"}.items())))
+    assert engine.render_varying(reordered) == original({**PAGE, "id": "another-page", "title": "Other"})
+    assert runs == ["QQTOKEN0QQ", "Check title"]  # no third engine run
+
+
+def test_a_varying_field_of_the_caller_s_choice_is_templated_too(monkeypatch):
+    engine = CslStyle()
+    varying = ("title", "URL", "container-title")
+    first = engine.render_varying(PAGE, varying)
+    runs = []
+    original = engine.render
+    monkeypatch.setattr(engine, "render", lambda item: runs.append(item) or original(item))
+    other = {**PAGE, "title": "T2", "container-title": "Another guide"}
+    assert engine.render_varying(other, varying) == original(other)
+    assert first == original(PAGE) and runs == []  # filled in, no engine run

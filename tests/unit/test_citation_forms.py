@@ -240,6 +240,11 @@ MISTAKES = {
     "an unknown key on a paragraph's second line": (
         "Title: x\n\nFirst line\nsecond [@feder2014] [@reed202a] end.",
         [(4, "unknown citation key 'reed202a'; did you mean 'reed2020a'?")]),
+    "a malformed group on a paragraph's third line": (
+        "Intro.\n\nLine one\nline two [@feder2014]\nline three [@ x] here.",
+        [(5, f"malformed citation '[@ x]'; {HELP}")]),
+    "a malformed group straight after a group": (
+        "A [@feder2014][@ x] b.", [(1, f"malformed citation '[@ x]'; {HELP}")]),
     "a group over two lines: the line of its first key": (
         "A [@feder2014;\n@nope]", [(1, "unknown citation key 'nope'; add it to the bibliography")]),
 }

@@ -476,6 +476,7 @@ def test_numeric_page_exact_html(render):
 # -- helpers other plugins use: a page without its citations, the groups of a text ------------
 
 from pelican.plugins.faq_citations.citations import (  # noqa: E402
+    MALFORMED_HELP,
     citations_in,
     unknown_key_message,
     without_citations,
@@ -516,3 +517,87 @@ def test_citations_after_other_inline_markup_keep_their_order_and_text(page):
     assert [a.get_text() for a in html.select("sup.cite a")] == ["1", "2", "1"]
     assert html.p.get_text().startswith("One")
     assert "then" in html.p.get_text() and html.select_one("p strong").get_text() == "b"
+
+
+# -- what the mutation run showed unchecked (each a rule the code must keep) ---------------------
+
+from pelican.plugins.faq_citations.citations import CitationInlineProcessor  # noqa: E402
+
+
+def test_without_citations_drops_the_space_before_a_citation_after_other_markup():
+    assert without_citations('<p><b>Ketamine</b> helps <sup class="cite"><a>1</a></sup>.</p>') == (
+        "<p><b>Ketamine</b> helps.</p>")
+
+
+# regions: (start, end) of a placeholder in the data, (start, end) of its group as written
+ONE = [(0, 9, 0, 4)]  # "[@a]" (4 characters) replaced by a 9-character placeholder at 0
+TWO = [(0, 9, 0, 4), (12, 21, 7, 11)]  # then "x, " and a second one
+
+
+@pytest.mark.parametrize(("offset", "regions", "written"), [
+    (9, ONE, 4), (10, ONE, 5), (0, [], 0), (3, [(5, 14, 5, 9)], 3), (21, TWO, 11), (23, TWO, 13),
+    (12, TWO, 7)])
+def test_an_offset_in_the_data_is_mapped_to_the_text_as_written(offset, regions, written):
+    assert CitationInlineProcessor.to_written(offset, regions) == written
+
+
+@pytest.mark.parametrize(("offset", "regions", "data"), [
+    (4, ONE, 9), (5, ONE, 10), (0, ONE, None), (2, ONE, None), (3, [(5, 14, 5, 9)], 3),
+    (11, TWO, 21), (7, TWO, None), (6, TWO, 11)])
+def test_an_offset_as_written_is_mapped_to_the_data_or_none_inside_a_replaced_group(offset, regions, data):
+    assert CitationInlineProcessor.to_data(offset, regions) == data
+
+
+def test_several_citations_in_one_paragraph_of_different_lengths(page):
+    html = page("A [@feder2014] b [@va:cost-2023.v2, p. 3] c [@albott2018; @feder2014] d [@feder2014].")
+    assert [a.get_text() for a in html.select("sup.cite a")] == ["1", "2", "3", "1", "1"]
+    assert html.p.get_text().startswith("A1") and " b2" in html.p.get_text() and " d1" in html.p.get_text()
+
+
+def test_each_paragraph_is_scanned_for_citations_once(bibliography, monkeypatch):
+    from pelican.plugins.faq_citations import syntax
+
+    scanned = []
+    original = syntax.find_citations
+    monkeypatch.setattr(syntax, "find_citations",
+                        lambda text, **kw: scanned.append(text) or original(text, **kw))
+    md = markdown.Markdown(extensions=[*EXTENSIONS, makeExtension(bibliography=bibliography)])
+    md.convert("A [@feder2014] b [@albott2018] c [@feder2014].\n\nNext [@albott2018].")
+    assert sorted(scanned) == sorted(set(scanned)) and len(scanned) == 2
+
+
+def test_a_bracket_after_a_key_that_is_a_defined_link_is_not_its_locator(page):
+    html = page("See @feder2014 [p. 3] here.\n\n[p. 3]: https://example.org/p3\n")
+    assert html.select_one('p a[href="https://example.org/p3"]').get_text() == "p. 3"
+    assert html.select_one(".cite__locator") is None
+    assert page("See @feder2014 [p. 3] here.").select_one(".cite__locator").get_text() == "(p. 3)"
+
+
+def test_a_locator_that_starts_with_markup_is_in_parentheses(page):
+    locator = page("A [@feder2014, *passim*].").select_one(".cite__locator")
+    assert str(locator) == '<span class="cite__locator">(<em>passim</em>)</span>'
+
+
+def test_a_page_without_citations_cites_no_keys(bibliography):
+    md = markdown.Markdown(extensions=[*EXTENSIONS, makeExtension(bibliography=bibliography)])
+    md.convert("No citations here.")
+    assert md.cited_keys == [] and md.citations == []
+
+
+def test_a_citation_in_text_another_extension_added_is_an_error_without_a_line(bibliography):
+    from markdown.extensions import Extension
+    from markdown.preprocessors import Preprocessor
+
+    class Adds(Preprocessor):
+        def run(self, lines):
+            return [*lines, "", "Added [@ x] text."]
+
+    class AddsText(Extension):
+        def extendMarkdown(self, md):
+            md.preprocessors.register(Adds(md), "adds", 0)
+
+    md = markdown.Markdown(extensions=[*EXTENSIONS, AddsText(), makeExtension(bibliography=bibliography)])
+    with pytest.raises(FaqCitationsError) as caught:
+        md.convert("Written [@feder2014].")
+    assert (caught.value.line, str(caught.value)) == (None, f"malformed citation '[@ x]'; {MALFORMED_HELP}")
+

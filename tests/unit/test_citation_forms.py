@@ -264,3 +264,11 @@ def test_a_bracket_that_is_a_link_or_a_span_is_no_mistake(bibliographies):
     html = md.convert("[@feder2014](https://x.org) and [@feder2014]{.c}")
     assert html.startswith('<p><a href="https://x.org"><sup class="cite">')
     assert [g["raw"] for g in md.citations] == ["@feder2014", "@feder2014"]
+
+
+def test_md_citations_give_each_group_and_item_its_own_line_in_either_kind_of_style(bibliographies):
+    source = "Intro.\n\nA [@feder2014;\n@reed2020a] b\nmore [@abbott2019]\nend."
+    for style in ("american-medical-association", "apa"):
+        md, _ = convert(bibliographies, source, style)
+        assert [(g["line"], [(i["key"], i["line"]) for i in g["items"]]) for g in md.citations] == [
+            (3, [("feder2014", 3), ("reed2020a", 4)]), (5, [("abbott2019", 5)])], style

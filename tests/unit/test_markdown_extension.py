@@ -601,3 +601,30 @@ def test_a_citation_in_text_another_extension_added_is_an_error_without_a_line(b
         md.convert("Written [@feder2014].")
     assert (caught.value.line, str(caught.value)) == (None, f"malformed citation '[@ x]'; {MALFORMED_HELP}")
 
+
+
+def test_a_citation_in_text_another_extension_added_is_published_at_line_0(bibliography):
+    from markdown.extensions import Extension
+    from markdown.preprocessors import Preprocessor
+
+    class Adds(Preprocessor):
+        def run(self, lines):
+            return [*lines, "", "Added [@albott2018] text."]
+
+    class AddsText(Extension):
+        def extendMarkdown(self, md):
+            md.preprocessors.register(Adds(md), "adds", 0)
+
+    md = markdown.Markdown(extensions=[*EXTENSIONS, AddsText(), makeExtension(bibliography=bibliography)])
+    md.convert("Written [@feder2014].")
+    assert [(g["line"], [i["line"] for i in g["items"]]) for g in md.citations] == [(1, [1]), (0, [0])]
+
+
+def test_an_author_date_entry_gets_the_links_of_its_own_item(tmp_path):
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps(ITEMS), encoding="utf-8")
+    apa, problems = load_bibliography([str(path)], "apa")
+    md = markdown.Markdown(extensions=[*EXTENSIONS, makeExtension(bibliography=apa)])
+    html = BeautifulSoup(md.convert("A [@feder2014]."), "html.parser")
+    entry = html.select_one("#ref-feder2014-entry")
+    assert problems == [] and entry.select_one('a[href="https://pubmed.ncbi.nlm.nih.gov/24740528/"]')

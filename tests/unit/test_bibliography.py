@@ -582,3 +582,8 @@ def test_converted_files_are_cached_on_disk_by_content(tmp_path, monkeypatch):
     monkeypatch.setattr(PandocEngine, "_run", lambda *a, **k: pytest.fail("pandoc ran"))
     again, problems = load_bibliography([str(path)], cache_dir=cache)
     assert problems == [] and sorted(again.entries) == ["a", "b"]
+
+
+def test_a_key_three_times_in_one_json_file_names_each_line(tmp_path):
+    text = '[\n {"id": "k", "type": "book"},\n {"id": "k", "type": "book"},\n {"id": "k", "type": "book"}\n]'
+    assert [line for line, _ in problems_of(tmp_path, text, "k.json")] == [3, 4]

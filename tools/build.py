@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     staging = tempfile.mkdtemp(prefix=".output-new-", dir=os.path.dirname(final))
     args.output = staging
     args.delete_outputdir = False
+    # The build goes into a fresh folder swapped in only on success: a bibliography mistake
+    # need not stop it, so every other page's mistakes show in the same run.
+    args.overrides = {"FAQ_CITATIONS_STOP_ON_BIBLIOGRAPHY_ERRORS": False, **(args.overrides or {})}
 
     started = time.perf_counter()
     try:

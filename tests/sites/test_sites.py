@@ -227,6 +227,24 @@ def test_bibliography_mistakes_name_the_file_and_line(tmp_path):
     ]
 
 
+def test_without_the_stop_a_broken_entry_is_one_line_and_every_page_is_checked(tmp_path):
+    """tools/build.py's setting: the pages are read with the entries that loaded; a
+    citation of a broken entry says nothing more (its file's line says it), a key no file
+    has is still an error, and the broken entry's neighbours in its file are used."""
+    result = build("bad_bibliography", tmp_path / "out", FAQ_CITATIONS_STOP_ON_BIBLIOGRAPHY_ERRORS=False)
+    folder = "tests/sites/bad_bibliography/content/bibliography/"
+    assert errors(result) == [
+        "tests/sites/bad_bibliography/content/articles/cites-every-file.md:7: error: unknown citation "
+        "key 'nokey2019'; add it to the bibliography",
+        f"{folder}b-duplicate.bib:3: error: citation key 'feder2014' is defined twice: here and at "
+        f"{folder}a-good.bib:1; keep one and rename or delete the other",
+        f"{folder}c-broken.bib:2: error: malformed BibTeX: the '{{' that opens field 'title' here is never "
+        "closed; add the missing '}'",
+        f"{folder}d-broken.json:3: error: malformed CSL-JSON: Expecting ',' delimiter (column 62)",
+    ]
+    assert soup(tmp_path / "out" / "cites/index.html").select_one("#ref-feder2014")  # built as usual
+
+
 # -- configuration mistakes stop the build at start-up -------------------------------------
 
 

@@ -587,3 +587,30 @@ def test_converted_files_are_cached_on_disk_by_content(tmp_path, monkeypatch):
 def test_a_key_three_times_in_one_json_file_names_each_line(tmp_path):
     text = '[\n {"id": "k", "type": "book"},\n {"id": "k", "type": "book"},\n {"id": "k", "type": "book"}\n]'
     assert [line for line, _ in problems_of(tmp_path, text, "k.json")] == [3, 4]
+
+
+def test_a_broken_entry_is_withheld_and_its_file_neighbours_load(tmp_path):
+    text = (
+        "@article{before2019,\n  title = {Before},\n  year = {2019}\n}\n\n"
+        "@article{broken2020,\n  title = {Missing a comma}\n  year = {2020}\n}\n\n"
+        "@misc{after2021,\n  title = {After the break},\n  year = {2021}\n}\n"
+    )
+    bibliography, problems = load(tmp_path, {"refs.bib": text})
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (7, "malformed BibTeX: missing ',' after field 'title'; add a comma at the end of its value")]
+    assert problems[0].path == str(tmp_path / "refs.bib")  # the file as written, not the copy read
+    assert sorted(bibliography.entries) == ["after2021", "before2019"]
+    assert bibliography.entries["after2021"].line == 11  # lines as in the file
+    assert bibliography.entries["after2021"].path == str(tmp_path / "refs.bib")
+    assert bibliography.withheld == {"broken2020"}
+    assert "After the break" in bibliography.format("after2021").text
+    assert "see the bibliography mistake" in bibliography.format("broken2020").text
+    with pytest.raises(KeyError):
+        bibliography.format("nokey")
+
+
+def test_an_unreadable_json_file_withholds_every_id_in_it(tmp_path):
+    text = '[\n {"id": "ok2020", "type": "book", "title": "Fine"},\n {"id": "bad", "title": "x" "y"}\n]\n'
+    bibliography, problems = load(tmp_path, {"refs.json": text})
+    assert [problem.line for problem in problems] == [3]
+    assert bibliography.withheld == {"ok2020", "bad"} and len(bibliography) == 0

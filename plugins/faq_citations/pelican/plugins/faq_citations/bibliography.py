@@ -13,16 +13,20 @@ malformed file, every duplicate key and every DOI or PMID under two keys in
 one run: ``load_bibliography`` returns ``(bibliography, problems)``; each
 problem is a ``BibliographyError`` with the path and line. A ``.bib`` file is
 checked first by ``bibtex_check`` (pandoc's own messages name the wrong line);
-a file with a problem is not read further, so no half-parsed entry is used.
+an entry with a problem is left out (``withheld``: its key is not reported again
+on every page that cites it), so no half-parsed entry is used, and the file's other
+entries are read as usual.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 from . import bibtex_check
@@ -148,6 +152,9 @@ class Bibliography:
     _engine: PandocEngine | None = None
     _formatted: dict[str, FormattedEntry] | None = None
     _numeric: bool | None = None
+    # Keys of the entries in files that could not be loaded (their mistake is reported
+    # once, at its file and line): a page citing one is not told again.
+    withheld: set[str] = field(default_factory=set)
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -193,12 +200,16 @@ class Bibliography:
 
     def format(self, key: str) -> FormattedEntry:
         """The entry for ``key`` rendered in the style; every entry is rendered in
-        one pandoc call, once per build."""
+        one pandoc call, once per build. A withheld entry (its mistake is reported at
+        its file and line, and the build fails) renders as a note saying so."""
         if self._formatted is None:
             rendered = self.engine.render(None, [], files=self.files).entries if self.files else {}
             self._formatted = {k: self.formatted(k, v) for k, v in rendered.items() if k in self.entries}
         found = self._formatted.get(key)
         if found is None:
+            if key in self.withheld:
+                note = f"[{html.escape(key)}: see the bibliography mistake reported for it]"
+                return self.formatted(key, note)
             raise KeyError(key)
         return found
 
@@ -310,15 +321,24 @@ def load_bibliography(
         if text is None:
             continue
         lines, found = _entry_lines(path, text)
+        read_path = path
         if found:
             problems += found
-            continue
+            if not path.lower().endswith(".bib"):  # a file pandoc cannot read: every id in it
+                bibliography.withheld.update(lines)
+                ids = _JSON_ID.finditer(text)
+                bibliography.withheld.update(m[1] if m[1] is not None else m[2] for m in ids)
+                continue
+            text, withheld = without_broken_entries(text, [problem.line or 1 for problem in found])
+            bibliography.withheld.update(key for key, at in lines.items() if at[0] in withheld)
+            read_path = _readable_copy(path, text, cache_dir)
         try:
-            items = engine.convert(path)
+            items = engine.convert(read_path)
         except PandocEngineError as error:
             problems.append(BibliographyError(path, error.line, error.message))
+            bibliography.withheld.update(lines)
             continue
-        bibliography.files.append(path)
+        bibliography.files.append(read_path)
         if path.lower().endswith(".bib"):
             problems += _duplicate_keys_in_file(path, text)
         taken: dict[str, int] = {}
@@ -336,6 +356,33 @@ def load_bibliography(
             bibliography.entries[key] = entry
     problems += same_work_twice(bibliography.entries.values())
     return bibliography, problems
+
+
+def without_broken_entries(text: str, problem_lines: list[int]) -> tuple[str, set[int]]:
+    """``text`` with every entry that holds a problem line blanked (its lines kept as empty
+    lines, so pandoc's line numbers still match the file), and the blanked line numbers."""
+    lines = text.split("\n")
+    starts = [number for number, line in enumerate(lines, start=1) if line.lstrip().startswith("@")]
+    blanked: set[int] = set()
+    for problem in problem_lines:
+        begun = [start for start in starts if start <= problem]
+        first = begun[-1] if begun else 1
+        later = [start for start in starts if start > problem]
+        blanked.update(range(first, (later[0] if later else len(lines) + 1)))
+    kept = ["" if number in blanked else line for number, line in enumerate(lines, start=1)]
+    return "\n".join(kept), blanked
+
+
+def _readable_copy(path: str, text: str, cache_dir: str | None) -> str:
+    """A copy of a bibliography file without its broken entries, for pandoc to read."""
+    folder = os.path.join(cache_dir or os.path.join(tempfile.gettempdir(), "faq_citations"), "withheld")
+    os.makedirs(folder, exist_ok=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    copy = os.path.join(folder, f"{digest}-{os.path.basename(path)}")
+    if not os.path.exists(copy):
+        with open(copy, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return copy
 
 
 def _twice(entry: Entry, first: Entry) -> BibliographyError:

@@ -268,7 +268,8 @@ class CitationInlineProcessor(InlineProcessor):
                 "cite the source in the text or caption next to the image",
             )
         for item in group.items:
-            if item.key and item.key != "*" and item.key not in bibliography:
+            if (item.key and item.key != "*" and item.key not in bibliography
+                    and item.key not in getattr(bibliography, "withheld", ())):  # reported at its file
                 ext.add_error(where, unknown_key_message(bibliography, item.key))
         numeric = ext.numeric
         element = etree.Element(

@@ -150,7 +150,8 @@ def check_link(
         if not fragment:
             return None
         key = site.lookup(page_url)
-        ids = own_ids | (site.ids(key) if key is not None and fragment not in own_ids else frozenset())
+        theirs = site.ids(key) if key is not None and fragment not in own_ids else None
+        ids = own_ids | (theirs or frozenset())  # None: a page whose ids cannot be known here
         where = "this page"
     if fragment in ids:
         return None

@@ -111,3 +111,56 @@ def test_source_line_prefers_the_link_target_and_moves_on():
     assert source_line(lines, ("x.org/a",), used) == 1
     assert source_line(lines, ("x.org/a",), used) == 2
     assert source_line(lines, ("missing",), used) is None
+
+
+UNREAD = """Title: Unread
+Date: 01/12/2026
+Category: Safety
+Summary: A page Pelican cannot read, see [the target](/targte/).
+Author: Editorial team
+Reviewer: Editorial team
+Last_reviewed: 2026-03-03
+
+## In short
+
+A [missing file]({filename}targt.md) and [a missing page](/no-such-page/) [@nokey2020].
+[An anchor on this page](#in-shortt), [one on the target](/target/#side-efects).
+"""
+
+LINKS_TO_UNREAD = """Title: Links to unread
+Date: 2026-03-01
+Category: Safety
+Summary: Links to the page that cannot be read.
+Author: Editorial team
+Reviewer: Editorial team
+Last_reviewed: 2026-03-03
+
+See [it]({filename}unread.md#whatever) and [again](/unread/#in-short).
+"""
+
+
+def test_a_file_pelican_cannot_read_has_its_links_checked_in_the_same_run(tmp_path):
+    """Every mistake of a file in one run: the bad date and the unknown key stop Pelican
+    from reading it, and its links are still checked (body and Summary); a link to its
+    missing page is not a second mistake."""
+    content = copy_site("broken_links", tmp_path)
+    (content / "articles" / "links.md").unlink()
+    (content / "articles" / "unread.md").write_text(UNREAD, encoding="utf-8")
+    (content / "articles" / "links-to-unread.md").write_text(LINKS_TO_UNREAD, encoding="utf-8")
+    built = build_in_process(content, tmp_path / "out", conf=CONF, EDITORIAL_TODAY="2026-04-01")
+    shown = [re.sub(r"^\S*?broken_links/", "CONTENT/", line) for line in error_lines(built.stderr)]
+    assert sorted(shown) == sorted([
+        "CONTENT/articles/unread.md:2: error: Date: '01/12/2026' is not an ISO 8601 date; write it as "
+        "YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DDTHH:MM:SS+00:00 (ISO 8601)",
+        "CONTENT/articles/unread.md:4: error: link '/targte/': no page at /targte/; did you mean '/target/'?",
+        "CONTENT/articles/unread.md:11: error: link '{filename}targt.md': no file 'targt.md' in the content "
+        "folder; did you mean '{filename}/articles/target.md'?",
+        "CONTENT/articles/unread.md:11: error: link '/no-such-page/': no page at /no-such-page/",
+        "CONTENT/articles/unread.md:11: error: unknown citation key 'nokey2020': "
+        "no bibliography entries are loaded",
+        "CONTENT/articles/unread.md:12: error: link '#in-shortt': no anchor #in-shortt on this page; "
+        "did you mean '#in-short'?",
+        "CONTENT/articles/unread.md:12: error: link '/target/#side-efects': no anchor #side-efects on "
+        "/target/; did you mean '#side-effects'?",
+    ]), built.stderr
+    assert built.exception is None and "Traceback" not in built.stderr

@@ -31,11 +31,11 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.plugins.faq_citations.errors import report
 
-from .frontmatter import header_fields
+from .frontmatter import header_entries, header_fields
 from .images import check_images
 from .reading import add_reader
 from .review import add_months, parse_iso_date, review_dates
-from .strict import date_problems, is_draft, placeholder_problems
+from .strict import category_problem, date_problems, field_problems, is_draft, placeholder_problems
 from .titles import keep_title_as_text
 from .toc import sections
 
@@ -54,12 +54,14 @@ def field_line(fields, field: str | None) -> int:
     return fields.get(field, (1, ""))[0] if field else 1
 
 
-def front_matter_problems(meta, fields, *, article: bool, settings, lines=None) -> list[tuple[int, str, str]]:
+def front_matter_problems(meta, fields, *, article: bool, settings, lines=None,
+                          entries=None) -> list[tuple[int, str, str]]:
     """Every front-matter mistake of one file, in line order: ``[(line, level, message)]``.
 
     ``meta`` holds the values (Pelican's metadata, or the raw ``fields`` when Pelican
     could not read the file), ``fields`` the raw text and line of each field, ``lines``
-    the whole file (for the scaffold's placeholders)."""
+    the whole file (for the scaffold's placeholders), ``entries`` every field as written
+    (``header_entries``: unknown and repeated fields)."""
     found: list[tuple[int, str, str]] = []
     if not str(meta.get("title", "")).strip():
         # Pelican then skips the file ("Skipping x: could not find information about 'title'").
@@ -71,6 +73,13 @@ def front_matter_problems(meta, fields, *, article: bool, settings, lines=None) 
                 found.append((1, "error", f"missing {field.capitalize()!r} in the front matter "
                                           f"(every article needs {names})"))
     found += [(line, "error", message) for line, message in date_problems(fields)]
+    if entries is not None:
+        found += [(line, "error", message)
+                  for line, message in field_problems(entries, settings.get("EDITORIAL_EXTRA_FIELDS", ()))]
+    if "category" in fields:
+        problem = category_problem(fields["category"][1], settings.get("TOPIC_ORDER") or ())
+        if problem:
+            found.append((fields["category"][0], "error", problem))
     interval = int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
     _last, _next, problems = review_dates(meta, today(settings), interval)
     found += [(field_line(fields, p.field), p.level, p.message) for p in problems]
@@ -103,7 +112,7 @@ def check_front_matter(content, fields) -> None:
     content.last_reviewed, content.next_review, _ = review_dates(meta, today(settings), interval)
     report_all(content.source_path, front_matter_problems(
         meta, fields, article=isinstance(content, Article), settings=settings,
-        lines=source_lines(content.source_path)))
+        lines=source_lines(content.source_path), entries=header_entries(content.source_path)))
 
 
 def unreadable_file_problems(path: str, settings) -> list[tuple[int, str, str]]:
@@ -115,7 +124,8 @@ def unreadable_file_problems(path: str, settings) -> list[tuple[int, str, str]]:
     article = any(relative == folder or relative.startswith(folder.rstrip("/") + os.sep)
                   for folder in settings.get("ARTICLE_PATHS", []))
     meta = {name: value for name, (_line, value) in fields.items()}
-    return front_matter_problems(meta, fields, article=article, settings=settings, lines=source_lines(path))
+    return front_matter_problems(meta, fields, article=article, settings=settings, lines=source_lines(path),
+                                 entries=header_entries(path))
 
 
 def on_content_init(content) -> None:

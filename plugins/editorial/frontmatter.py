@@ -14,8 +14,14 @@ _CONTINUATION = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 
 
 def header_fields(path: str) -> dict[str, tuple[int, str]]:
-    """Map each lower-cased field name to ``(line, raw value)``."""
-    fields: dict[str, tuple[int, str]] = {}
+    """Map each lower-cased field name to ``(line, raw value)`` (its last definition)."""
+    return {key: (line, value) for line, key, _written, value in header_entries(path)}
+
+
+def header_entries(path: str) -> list[tuple[int, str, str, str]]:
+    """Every field of the header as written, in order: ``(line, lower-cased name, name as
+    written, raw value)`` (a field written twice is there twice)."""
+    entries: list[list] = []
     last_key = None
     try:
         with open(path, encoding="utf-8-sig") as handle:
@@ -28,14 +34,13 @@ def header_fields(path: str) -> dict[str, tuple[int, str]]:
                 match = _FIELD.match(line)
                 if match:
                     last_key = match["key"].lower()
-                    fields[last_key] = (number, match["value"].strip())
+                    entries.append([number, last_key, match["key"], match["value"].strip()])
                     continue
                 more = _CONTINUATION.match(line)
                 if more and last_key:
-                    start, value = fields[last_key]
-                    fields[last_key] = (start, f"{value} {more['value'].strip()}")
+                    entries[-1][3] = f"{entries[-1][3]} {more['value'].strip()}"
                     continue
                 break
     except (OSError, UnicodeDecodeError):
-        return {}
-    return fields
+        return []
+    return [tuple(entry) for entry in entries]

@@ -16,8 +16,9 @@ import textwrap
 import pytest
 
 from editorial import add_months
-from editorial.frontmatter import header_fields
+from editorial.frontmatter import header_entries, header_fields
 from editorial.review import Problem, review_dates
+from editorial.strict import category_problem, field_problems
 from support import build_in_process, copy_site, error_lines
 
 ARTICLE = """\
@@ -42,10 +43,10 @@ def content(tmp_path):
     return copy_site("minimal", tmp_path)
 
 
-def build_with_editorial(content, output, today="2026-04-01"):
+def build_with_editorial(content, output, today="2026-04-01", **settings):
     """The fixture settings with the editorial plugin added, built in-process."""
     plugins = ["editorial", "pelican.plugins.faq_citations", "inline_styles"]
-    return build_in_process(content, output, PLUGINS=plugins, EDITORIAL_TODAY=today)
+    return build_in_process(content, output, PLUGINS=plugins, EDITORIAL_TODAY=today, **settings)
 
 
 def test_valid_review_metadata_builds_and_defaults_next_review(content, tmp_path):
@@ -189,3 +190,70 @@ def test_every_mistake_of_a_file_in_one_run_in_line_order(content, tmp_path):
     cited = [e for e, line in zip(errors, lines, strict=True) if line == 9]
     assert cited and "nosuchkey2020" in cited[0], result.stderr
     assert "Traceback" not in result.stderr and result.exception is None
+
+
+def test_header_entries_keep_every_field_as_written(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("Title: A\nReviwer: x\nreviewer: y\n    more\n\nBody: no\n")
+    assert header_entries(str(path)) == [(1, "title", "Title", "A"), (2, "reviwer", "Reviwer", "x"),
+                                         (3, "reviewer", "reviewer", "y more")]
+    assert header_fields(str(path))["reviewer"] == (3, "y more")
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("Reviwer: Editorial team", "unknown front-matter field 'Reviwer', which nothing reads; "
+                                "did you mean 'Reviewer'?"),
+    ("Last_reviwed: 2026-03-03", "unknown front-matter field 'Last_reviwed', which nothing reads; "
+                                 "did you mean 'Last_reviewed'?"),
+    ("Sumary: x", "unknown front-matter field 'Sumary', which nothing reads; did you mean 'Summary'?"),
+    ("Colour: blue", "unknown front-matter field 'Colour', which nothing reads; remove it "
+                     "(README.md's 'Front matter' lists the fields)"),
+    ("Author: Someone else", "'Author' is written twice (also at line 5); keep one"),
+])
+def test_a_field_nobody_reads_or_written_twice_is_an_error_at_its_line(written, message):
+    entries = [(1, "title", "Title", "T"), (5, "author", "Author", "A"), (6, "reviewer", "Reviewer", "R"),
+               (7, *((written.split(":")[0].lower(), written.split(":")[0], "v")))]
+    assert field_problems(entries) == [(7, message)]
+    assert field_problems(entries[:3]) == []
+    allowed = [] if written.startswith("Colour") else [(7, message)]
+    assert field_problems(entries, extra=["Colour"]) == allowed
+
+
+@pytest.mark.parametrize(("category", "expected"), [
+    ("Understandng PTSD", "Understanding PTSD"), ("understanding ptsd", "Understanding PTSD"),
+    ("Safty", "Safety"), ("Understanding PTSD", None), ("Travel", None), ("", None)])
+def test_a_category_that_is_nearly_a_topic_is_a_typo(category, expected):
+    topics = ["Understanding PTSD", "Safety", "Living with PTSD"]
+    problem = category_problem(category, topics)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem == (f"Category {category!r} is not a topic; did you mean {expected!r}? "
+                           "(the topics are TOPIC_ORDER in pelicanconf.py)")
+    assert category_problem(category, []) is None
+
+
+def test_misspelt_fields_and_a_category_typo_fail_the_build_with_the_other_mistakes(content, tmp_path):
+    """In a file Pelican reads and in one it cannot (a bad Date): the same lines."""
+    for name, date in (("typos.md", "2026-03-01"), ("typos-bad-date.md", "01/03/2026")):
+        (content / "articles" / name).write_text(textwrap.dedent(f"""\
+            Title: Typos {name}
+            Date: {date}
+            Category: Safty
+            Author: Editorial team
+            Reviwer: Editorial team
+            Reviewer: Editorial team
+            Last_reviewed: 2026-03-03
+
+            Text.
+            """), encoding="utf-8")
+    result = build_with_editorial(content, tmp_path / "out", TOPIC_ORDER=["Safety"])
+    for name in ("typos.md", "typos-bad-date.md"):
+        shown = [re.sub(r"^\S*?articles/", "", e) for e in error_lines(result.stderr) if f"/{name}:" in e]
+        assert [line for line in shown if ":2:" not in line] == [
+            f"{name}:3: error: Category 'Safty' is not a topic; did you mean 'Safety'? "
+            "(the topics are TOPIC_ORDER in pelicanconf.py)",
+            f"{name}:5: error: unknown front-matter field 'Reviwer', which nothing reads; "
+            "did you mean 'Reviewer'?",
+        ], result.stderr
+    assert result.exception is None

@@ -193,3 +193,17 @@ def test_json_for_script_escapes_what_could_end_or_break_a_script():
 def test_question_with_inline_html_is_plain_text_in_the_items():
     md = convert("::: faq\n### Is <abbr>PTSD</abbr> common?\nYes.\n:::")
     assert md.faq_items == [{"id": "is-ptsd-common", "question": "Is PTSD common?", "answer": "Yes."}]
+
+
+@pytest.mark.parametrize("heading", ["## A section", "# Title", "  ## Indented", "##"])
+def test_a_section_heading_inside_an_faq_block_is_an_error_at_its_line(heading):
+    hashes = heading.strip().split()[0]
+    text = heading.strip()[len(hashes):].strip()
+    assert error(f"::: faq\n### Q?\nA.\n\n{heading}\n\nMore.\n:::") == (
+        5, f"a '{hashes}' heading inside an FAQ block ({text!r}); an answer cannot start a section: "
+           "write '### ' for a question, or close the block with ':::' before the heading")
+
+
+def test_hashes_in_an_answer_code_block_and_after_the_block_are_not_headings():
+    assert "<h2" not in html("::: faq\n### Q?\n```\n## not a heading\n```\n:::").split("</h2>", 1)[1]
+    assert '<h2 id="after">After</h2>' in html("::: faq\n### Q?\nA.\n:::\n\n## After\n")

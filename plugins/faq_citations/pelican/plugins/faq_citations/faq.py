@@ -29,6 +29,9 @@ FENCE_RE = re.compile(r"^ {0,3}(:{3,})(.*)$")
 FENCE_ARGS_RE = re.compile(r"^(?:\{\s*\.(?P<cls>[^\s{}]+)\s*\}|(?P<name>[^\s\"“]+))\s*(?P<title>.*?)$")
 TITLE_RE = re.compile(r'^(?:"(?P<straight>.*)"|“(?P<curly>.*)”)$')
 QUESTION_RE = re.compile(r"^###(?!#)(?P<text>.*)$")
+CODE_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+# '#' and '##' would end the FAQ section in the page's outline ('####' may head part of an answer).
+OUTER_HEADING_RE = re.compile(r"^ {0,3}(?P<hashes>#{1,2})(?:[ \t]+|$)(?P<text>.*)$")
 CUSTOM_ID_RE = re.compile(r"\s*\{\s*#(?P<id>[A-Za-z][\w:.-]*)\s*\}\s*$")
 
 MARKER = util.STX + "faqcitations:{}" + util.ETX
@@ -110,6 +113,7 @@ class FaqFencePreprocessor(Preprocessor):
         current: FaqSpec | None = None
         question: QuestionSpec | None = None
         ignored = 0  # fences opened by a mistake (reported): their ':::' closes nothing of ours
+        in_code = False  # inside a ``` or ~~~ code block of an answer (its '#' lines are code)
         for index, line in enumerate(lines):
             fence = FENCE_RE.match(line)
             if fence:
@@ -161,6 +165,19 @@ class FaqFencePreprocessor(Preprocessor):
                         question.answered = True  # reported already
                     current.questions.append(question)
                     output += ["", MARKER.format(f"q:{len(current.questions) - 1}"), ""]
+                    continue
+                if CODE_FENCE_RE.match(line):
+                    in_code = not in_code
+                heading = None if in_code else OUTER_HEADING_RE.match(line)
+                if heading:
+                    hashes = heading.group("hashes")
+                    ext.fail(
+                        index,
+                        f"a '{hashes}' heading inside an FAQ block ({heading.group('text').strip()[:60]!r}); "
+                        "an answer cannot start a section: write '### ' for a question, or close the block "
+                        "with ':::' before the heading",
+                    )
+                    output.append("")
                     continue
                 if question is not None and line.strip():
                     question.answered = True

@@ -25,6 +25,7 @@ naming the file and the line of the offending front-matter field:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 
 from pelican import signals
@@ -32,7 +33,7 @@ from pelican.contents import Article, Page
 from pelican.plugins.faq_citations.errors import report
 
 from .frontmatter import header_entries, header_fields
-from .images import check_images
+from .images import DropPelicanEmptyAlt, check_images
 from .reading import add_reader
 from .review import add_months, parse_iso_date, review_dates
 from .strict import category_problem, date_problems, field_problems, is_draft, placeholder_problems
@@ -149,6 +150,9 @@ def add_tables_of_contents(generator) -> None:
 
 
 def register():
+    log = logging.getLogger("pelican.readers")
+    if not any(isinstance(f, DropPelicanEmptyAlt) for f in log.filters):
+        log.addFilter(DropPelicanEmptyAlt())
     signals.readers_init.connect(add_reader)
     signals.content_object_init.connect(on_content_init)
     signals.article_generator_finalized.connect(add_tables_of_contents)

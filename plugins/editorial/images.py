@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 
@@ -12,11 +13,19 @@ IMG_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 MODERN_IMAGE = (".webp", ".avif", ".svg")
 
 
+class DropPelicanEmptyAlt(logging.Filter):
+    """Pelican's "Empty alt attribute for image x in y" (no line): ``check_images`` says it
+    with the file and the line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Empty alt attribute for image")
+
+
 def check_images(content) -> None:
     """Images load lazily and never shift the layout: every ``<img>`` gets
     ``loading="lazy" decoding="async"``, and one without ``width`` and ``height`` or
-    not in a modern format (WebP, AVIF, SVG) is a warning, so ``make publish``
-    refuses it. Write ``![Alt](pic.webp){: width="800" height="450" }``."""
+    not in a modern format (WebP, AVIF, SVG), or without alt text, is a warning, so
+    ``make publish`` refuses it. Write ``![Alt](pic.webp){: width="800" height="450" }``."""
     html_text = content._content or ""
     if "<img" not in html_text:
         return
@@ -37,6 +46,10 @@ def check_images(content) -> None:
         if not ("width" in attrs and "height" in attrs):
             report(f"image {src!r} has no width and height; add them "
                    '({: width="…" height="…" }) so the page does not shift',
+                   path=content.source_path, line=line_of(src), level="warning")
+        if not attrs.get("alt", "").strip():
+            report(f"image {src!r} has no alt text; describe what it shows between the brackets: "
+                   f"![A calm waiting room]({os.path.basename(src) or '...'})",
                    path=content.source_path, line=line_of(src), level="warning")
         if not src.split("?", 1)[0].lower().endswith(MODERN_IMAGE):
             report(f"image {src!r}: use WebP, AVIF or SVG",

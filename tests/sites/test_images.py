@@ -41,3 +41,17 @@ def test_images_are_lazy_and_unsized_or_old_formats_are_warnings(tmp_path):
         assert img["loading"] == "lazy" and img["decoding"] == "async"
     room = page.select_one('.prose img[src$="room.webp"]')
     assert room["width"] == "800" and room["height"] == "450" and room["alt"] == "A calm room"
+
+
+def test_an_image_without_alt_text_is_one_warning_at_its_line(tmp_path):
+    content = copy_site("minimal", tmp_path)
+    (content / "images").mkdir()
+    (content / "images" / "room.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ")
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + '\n\n![]({static}/images/room.webp){: width="8" height="4" }\n')
+    line = len(article.read_text().splitlines())
+    result = build_in_process(content, tmp_path / "out", conf=CONF, EDITORIAL_TODAY="2026-04-01")
+    assert [re.sub(r"^\S*?articles/", "", w) for w in result.warnings] == [
+        f"second-article.md:{line}: warning: image '{{static}}/images/room.webp' has no alt text; describe "
+        "what it shows between the brackets: ![A calm waiting room](room.webp)"]
+    assert "Empty alt" not in result.stderr

@@ -129,12 +129,62 @@ def unreadable_file_problems(path: str, settings) -> list[tuple[int, str, str]]:
                                  entries=header_entries(path))
 
 
+_written: dict[str, object] = {}  # this run's pages by save_as: the content that writes each
+
+
+def start_run(generator) -> None:
+    """``generator_init``: every generator of a run is made before any file is read."""
+    _written.clear()
+
+
+def plugin_pages() -> dict[str, str]:
+    """The pages faq_citations writes by default (/faq/, /sources/), by setting name."""
+    try:
+        from pelican.plugins.faq_citations.pelican_glue import DEFAULTS  # noqa: PLC0415
+    except ImportError:
+        return {}
+    return {name: value for name, value in DEFAULTS.items() if name.endswith("_SAVE_AS")}
+
+
+def check_one_page_per_file(content, fields) -> None:
+    """Two files may not write the same page (Pelican would stop with a lineless
+    "Failed to overwrite"): the one whose Slug or Save_as made the clash (else the later
+    one) is an error naming the other, and is not written."""
+    save_as = content.save_as
+    if not save_as:
+        return  # Save_as: "" -- not written
+    first = _written.setdefault(save_as, content)
+    if first is content:
+        setting = next((name for name, value in {**plugin_pages(), **content.settings}.items()
+                        if name.endswith("_SAVE_AS") and value == save_as and "{" not in str(value)), None)
+        if setting is not None:  # a page of the settings (index, FAQ, sources, ...)
+            _not_written(content, fields, save_as, f"the {setting} setting's page", same_slug=False)
+        return
+    first_fields = header_fields(first.source_path)
+    if not ({"slug", "save_as"} & set(fields)) and {"slug", "save_as"} & set(first_fields):
+        _written[save_as] = content  # the earlier file's own Slug or Save_as made the clash
+        content, fields, first = first, first_fields, content
+    _not_written(content, fields, save_as, os.path.relpath(first.source_path),
+                 same_slug=getattr(content, "slug", None) == getattr(first, "slug", None))
+
+
+def _not_written(content, fields, save_as: str, other: str, *, same_slug: bool) -> None:
+    field = "save_as" if "save_as" in fields else "slug"
+    report(f"this file writes the same page ({save_as}) as {other}; give one of them another "
+           f"{'Save_as' if field == 'save_as' else 'Slug or file name'}",
+           path=content.source_path, line=field_line(fields, field if field in fields else None))
+    if same_slug:
+        content.slug = f"{content.slug}-duplicate"  # not Pelican's lineless "2 items with slug" too
+    content.override_save_as = ""  # Pelican's writer skips an empty name
+
+
 def on_content_init(content) -> None:
     if not isinstance(content, (Article, Page)) or not content.source_path:
         return
     if not content.source_path.endswith((".md", ".markdown")):
         return
     fields = header_fields(content.source_path)
+    check_one_page_per_file(content, fields)
     keep_title_as_text(content, fields)
     check_front_matter(content, fields)
     check_images(content)
@@ -153,6 +203,7 @@ def register():
     log = logging.getLogger("pelican.readers")
     if not any(isinstance(f, DropPelicanEmptyAlt) for f in log.filters):
         log.addFilter(DropPelicanEmptyAlt())
+    signals.generator_init.connect(start_run)
     signals.readers_init.connect(add_reader)
     signals.content_object_init.connect(on_content_init)
     signals.article_generator_finalized.connect(add_tables_of_contents)

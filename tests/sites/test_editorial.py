@@ -10,6 +10,7 @@ tests/tools/test_bad_input.py."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import textwrap
 
@@ -257,3 +258,26 @@ def test_misspelt_fields_and_a_category_typo_fail_the_build_with_the_other_mista
             "did you mean 'Reviewer'?",
         ], result.stderr
     assert result.exception is None
+
+
+def test_two_files_writing_one_page_is_an_error_naming_both_and_the_build_goes_on(content, tmp_path):
+    write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nSlug: first-article",
+                  name="copy.md")
+    write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nSave_as: faq/index.html",
+                  name="faq-copy.md")
+    write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03\n\nA claim [@nokey2020].",
+                  name="other.md")
+    result = build_with_editorial(content, tmp_path / "out")
+    shown = [re.sub(r"^\S*?articles/", "", e) for e in error_lines(result.stderr)]
+    assert sorted(shown) == [
+        "copy.md:8: error: this file writes the same page (first-article/index.html) as "
+        f"{os.path.relpath(content / 'articles' / 'first-article.md')}; "
+        "give one of them another Slug or file name",
+        "faq-copy.md:8: error: this file writes the same page (faq/index.html) as the "
+        "FAQ_CITATIONS_FAQ_SAVE_AS setting's page; give one of them another Save_as",
+        "other.md:9: error: unknown citation key 'nokey2020'; add it to the bibliography",
+    ], result.stderr
+    assert result.exception is None and "Failed to overwrite" not in result.stderr
+    assert "items with slug" not in result.stderr
+    assert "Faq copy" not in (tmp_path / "out" / "faq" / "index.html").read_text()
+    assert "Review test" not in (tmp_path / "out" / "first-article" / "index.html").read_text()

@@ -435,3 +435,38 @@ def test_chart_mistakes_name_the_line_of_the_block(chart_cards, body, line, mess
         chart_markdown("Title: T\n\n" + body, chart_cards)
     assert caught.value.line == line
     assert message in caught.value.message
+
+
+def test_a_yaml_typo_loses_only_its_card_and_is_not_reported_again_where_it_is_cited():
+    broken = GOOD.replace("  kind: randomized controlled trial", "  kind randomized controlled trial")
+    cards, problems = parse(broken)
+    assert lines(problems) == [("error", 4, "malformed YAML: mapping values are not allowed here")]
+    assert sorted(cards) == ["borgogna2024"] and cards["borgogna2024"].line == 11  # lines kept
+    assert cards.withheld == {"feder2021"}
+    texts = {"a.md": "Text [@feder2021] and [@nocard2020].\n"}
+    assert [p.message.split(";")[0] for p in missing_cards({"a.md": ["feder2021", "nocard2020"]}, cards,
+                                                            texts.__getitem__)] == [
+        "source 'nocard2020' is cited but has no evidence card"]
+
+
+def test_a_quote_left_open_is_reported_where_it_opened():
+    cards, problems = parse(GOOD.replace("finding: Pooled,", 'finding: "Pooled,'))
+    assert lines(problems) == [("error", 15, "malformed YAML: the quoted text that starts here is never "
+                                             "closed (found unexpected end of stream)")]
+    assert sorted(cards) == ["feder2021"] and cards.withheld == {"borgogna2024"}
+
+
+def test_a_card_with_a_mistake_is_withheld_too():
+    cards, problems = parse(GOOD.replace("kind: systematic review and meta-analysis", "kind: blog post"))
+    assert [line for _level, line, _message in lines(problems)] == [12]
+    assert sorted(cards) == ["feder2021"] and cards.withheld == {"borgogna2024"}
+
+
+def test_a_withheld_card_is_left_out_of_a_chart_without_a_second_error():
+    cards, _problems = parse(GOOD.replace("kind: systematic review and meta-analysis", "kind: blog post"))
+    from pelican.plugins.faq_citations.evidence_chart import studies_for
+
+    drawn = studies_for("feder2021, borgogna2024", 3, cards, str)
+    assert [key for key, _name, _card in drawn] == ["feder2021"]
+    with pytest.raises(AuthorError, match="'nocard' has no evidence card"):
+        studies_for("feder2021, nocard", 3, cards, str)

@@ -134,10 +134,60 @@ def compose(text: str, loader_class):
         loader.dispose()
 
 
-def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
+class Cards(dict):
+    """The cards by key, and ``withheld``: the keys whose card has a mistake (reported at
+    the card), so a page citing one is not told again that it has no card."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.withheld: set[str] = set()
+
+
+CARD_START = re.compile(r"^(?![\s#]|---|\.\.\.)(?P<key>['\"]?[^:'\"]+['\"]?)\s*:")
+
+
+def yaml_problem(error, path: str) -> AuthorError:
+    """PyYAML's error at its line; for something left open (a quote, a bracket) the line
+    where it opened."""
+    mark = getattr(error, "problem_mark", None)
+    message = f"malformed YAML: {getattr(error, 'problem', None) or error}"
+    context, opened = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and opened is not None and (mark is None or opened.line != mark.line):
+        what = context.removeprefix("while scanning ").removeprefix("while parsing ")
+        what = {"a quoted scalar": "the quoted text", "a flow mapping": "the '{'",
+                "a flow sequence": "the '['"}.get(what, what)
+        message = f"malformed YAML: {what} that starts here is never closed ({error.problem})"
+        mark = opened
+    return AuthorError(message, mark.line + 1 if mark else None, path)
+
+
+def parse_card_by_card(text: str, path: str, today: datetime.date, months: int, error) -> tuple:
+    """A file the YAML parser cannot read as a whole: each top-level card parsed on its
+    own (blank lines for the others, so every line stays where it is), so a typo loses only
+    its own card. ``error`` is the whole file's YAMLError, kept when no card can be told."""
+    lines = text.split("\n")
+    starts = [index for index, line in enumerate(lines) if CARD_START.match(line)]
+    if not starts:
+        return Cards(), [("error", yaml_problem(error, path))]
+    cards, found = Cards(), []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(lines)
+        alone = "\n" * start + "\n".join(lines[start:end])
+        some, problems = parse_cards(alone, path, today, months, whole=False)
+        cards.update(some)
+        cards.withheld |= some.withheld
+        if not some and not some.withheld:  # its YAML is broken: the card is lost, said once
+            cards.withheld.add(CARD_START.match(lines[start])["key"].strip("'\" "))
+        found += problems
+    found.sort(key=lambda item: item[1].line or 0)
+    return cards, found
+
+
+def parse_cards(text: str, path: str, today: datetime.date, months: int = 12, whole: bool = True):
     """``(cards by key, problems)`` for the YAML ``text`` of the cards file ``path``.
 
-    ``problems`` is ``[(level, AuthorError)]`` with level ``"error"`` or ``"warning"``."""
+    ``problems`` is ``[(level, AuthorError)]`` with level ``"error"`` or ``"warning"``; the
+    cards are a ``Cards`` (a card with a mistake is left out, its key ``withheld``)."""
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML is the "evidence" extra
@@ -152,13 +202,13 @@ def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
         try:  # the pure-Python parser's message (libyaml words some differently)
             root = compose(text, yaml.SafeLoader)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            return {}, [("error", AuthorError(f"malformed YAML: {getattr(exc, 'problem', exc)}", line, path))]
+            if whole:
+                return parse_card_by_card(text, path, today, months, exc)
+            return Cards(), [("error", yaml_problem(exc, path))]
     if root is None:
-        return {}, []
+        return Cards(), []
     if not isinstance(root, yaml.MappingNode):
-        return {}, [
+        return Cards(), [
             (
                 "error",
                 AuthorError(
@@ -167,7 +217,7 @@ def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
             )
         ]
     constructor = yaml.SafeLoader("")
-    cards: dict[str, Card] = {}
+    cards = Cards()
     seen: dict[str, int] = {}
     for key_node, value_node in root.value:
         key, line = str(key_node.value), key_node.start_mark.line + 1
@@ -284,6 +334,7 @@ def parse_cards(text: str, path: str, today: datetime.date, months: int = 12):
                 outcome,
                 read,
             )
+    cards.withheld = set(seen) - set(cards)  # each one's mistake is reported at its card
     found = [("error", problem) for problem in problems] + [("warning", warning) for warning in warnings]
     found.sort(key=lambda item: item[1].line or 0)
     return cards, found
@@ -295,7 +346,7 @@ def load_cards(path: str, today: datetime.date, months: int = 12):
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [("error", AuthorError(f"cannot read the evidence cards file: {exc}", None, path))]
+        return Cards(), [("error", AuthorError(f"cannot read the evidence cards file: {exc}", None, path))]
     return parse_cards(text, path, today, months)
 
 
@@ -314,7 +365,8 @@ def missing_cards(cited: dict[str, list[str]], cards: dict[str, Card], read) -> 
     ``cited`` maps a source path to the keys it cites; ``read(path)`` returns its text."""
     problems = []
     for path, keys in cited.items():
-        lacking = [key for key in keys if key not in cards]
+        withheld = getattr(cards, "withheld", ())
+        lacking = [key for key in keys if key not in cards and key not in withheld]
         if not lacking:
             continue
         try:

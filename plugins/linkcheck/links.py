@@ -127,6 +127,10 @@ def check_link(
         return _external(link, value, parts, scheme)
     if value.startswith("//"):
         return Broken(link, f"link {value!r} has no scheme; write https:{value}", (value,))
+    colonless = NO_COLON.match(value)
+    if colonless:
+        return Broken(link, f"link {value!r} lacks the ':' after {colonless[1]!r}; "
+                            f"write {colonless[1]}://{value[colonless.end():]}", (value,))
     target = urlsplit(urljoin(BASE + page_url, value))
     fragment = unquote(target.fragment)
     needles = (value, f"#{target.fragment}" if target.fragment else value)
@@ -244,6 +248,8 @@ def broken_links(html: str, page_url: str, site: Site, lines: list[str], *, star
             problems.append((source_line(lines, problem.needles, used, start), problem))
     return sorted(problems, key=lambda item: item[0] or 0)
 
+
+NO_COLON = re.compile(r"^(https?|ftp)//+", re.I)  # http//example.org: the ':' left out
 
 OTHER_PLACEHOLDERS = ("{category}", "{tag}", "{author}", "{index}")
 

@@ -95,6 +95,9 @@ SITE = Site(pages={"/": "home", "/a/": "a", "/b/": "b"}, ids={"home": {"top"}, "
         ("mailto:someone", "not an e-mail address"), ("//example.org/x", "write https://example.org/x"),
         ("{filename}aa.md", "did you mean '{filename}/articles/a.md'"), ("", "empty link"),
         ("/a b/", "has a space"),
+        ("http//example.org", "lacks the ':' after 'http'; write http://example.org"),
+        ("HTTPS///example.org/x", "lacks the ':' after 'HTTPS'; write HTTPS://example.org/x"),
+        ("/http//a/", "no page at /http//a/"),
     ],
 )
 def test_check_link(value, problem):

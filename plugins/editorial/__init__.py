@@ -36,7 +36,14 @@ from .frontmatter import header_entries, header_fields
 from .images import DropPelicanEmptyAlt, check_images
 from .reading import add_reader
 from .review import add_months, parse_iso_date, review_dates
-from .strict import category_problem, date_problems, field_problems, is_draft, placeholder_problems
+from .strict import (
+    category_problem,
+    date_problems,
+    field_problems,
+    is_draft,
+    meant_fields,
+    placeholder_problems,
+)
 from .titles import keep_title_as_text
 from .toc import sections
 
@@ -67,16 +74,18 @@ def front_matter_problems(meta, fields, *, article: bool, settings, lines=None,
     if not str(meta.get("title", "")).strip():
         # Pelican then skips the file ("Skipping x: could not find information about 'title'").
         found.append((1, "error", "missing 'Title' in the front matter; add a line 'Title: ...' at the top"))
+    extra = settings.get("EDITORIAL_EXTRA_FIELDS", ())
+    misspelt = meant_fields(entries, extra) if entries is not None else set()
     if article:
         for field in REQUIRED_ARTICLE_FIELDS:
-            if not str(meta.get(field, "")).strip():
+            if not str(meta.get(field, "")).strip() and field not in misspelt:  # the typo's line says it
                 names = ", ".join(f.capitalize() for f in REQUIRED_ARTICLE_FIELDS)
                 found.append((1, "error", f"missing {field.capitalize()!r} in the front matter "
                                           f"(every article needs {names})"))
     found += [(line, "error", message) for line, message in date_problems(fields)]
     if entries is not None:
         found += [(line, "error", message)
-                  for line, message in field_problems(entries, settings.get("EDITORIAL_EXTRA_FIELDS", ()))]
+                  for line, message in field_problems(entries, extra)]
     if "category" in fields:
         problem = category_problem(fields["category"][1], settings.get("TOPIC_ORDER") or ())
         if problem:

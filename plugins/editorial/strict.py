@@ -34,6 +34,13 @@ PELICAN_FIELDS = ("title", "date", "modified", "tags", "keywords", "category", "
 SITE_FIELDS = ("reviewer", "last_reviewed", "next_review", "decision_aid")
 
 
+def meant_fields(entries, extra=()) -> set[str]:
+    """The known fields that a misspelt field of ``entries`` stands for (``reviwer`` -> ``reviewer``)."""
+    known = [*PELICAN_FIELDS, *SITE_FIELDS, *(name.lower() for name in extra)]
+    return {close[0] for _line, key, _written, _value in entries if key not in known
+            for close in [difflib.get_close_matches(key, known, n=1, cutoff=0.75)] if close}
+
+
 def field_problems(entries, extra=()) -> list[tuple[int, str]]:
     """``[(line, message)]`` for every field nobody reads (with the nearest known name)
     and every field written twice. ``entries``: ``frontmatter.header_entries``."""

@@ -235,7 +235,8 @@ def test_a_category_that_is_nearly_a_topic_is_a_typo(category, expected):
 
 
 def test_misspelt_fields_and_a_category_typo_fail_the_build_with_the_other_mistakes(content, tmp_path):
-    """In a file Pelican reads and in one it cannot (a bad Date): the same lines."""
+    """In a file Pelican reads and in one it cannot (a bad Date): the same lines; the
+    misspelt Reviewer is one line (not a second one saying Reviewer is missing)."""
     for name, date in (("typos.md", "2026-03-01"), ("typos-bad-date.md", "01/03/2026")):
         (content / "articles" / name).write_text(textwrap.dedent(f"""\
             Title: Typos {name}
@@ -243,7 +244,6 @@ def test_misspelt_fields_and_a_category_typo_fail_the_build_with_the_other_mista
             Category: Safty
             Author: Editorial team
             Reviwer: Editorial team
-            Reviewer: Editorial team
             Last_reviewed: 2026-03-03
 
             Text.

@@ -153,7 +153,15 @@ def test_every_entry_is_checked_after_a_problem_and_problems_are_in_line_order()
         (4, "missing ',' after field 'journal'; add a comma at the end of its value"),
         (7, "unknown entry type '@artcle'; did you mean '@article'?"),
     ]
-    assert entry_lines(text) == {"a": 1, "c": 8}
+    assert entry_lines(text) == {"a": 1, "b": 7, "c": 8}
+
+
+def test_an_unknown_type_is_not_the_entrys_only_mistake_shown():
+    assert check_bibtex("@artcle{s,\n  title = {a},\n  title = {b}\n  year = {1}\n}\n") == [
+        (1, "unknown entry type '@artcle'; did you mean '@article'?"),
+        (3, "field 'title' appears twice in this entry (also at line 2); keep one"),
+        (3, "missing ',' after field 'title'; add a comma at the end of its value"),
+    ]
 
 
 def test_problems_are_sorted_by_line_not_by_the_order_found():

@@ -165,7 +165,9 @@ def _check_entry(text: str, at: int, problems: list, keys: dict) -> int:
             near = difflib.get_close_matches(name, sorted(ENTRY_TYPES), n=1, cutoff=0.6)
             hint = (f"; did you mean '@{near[0]}'?" if near
                     else "; use a BibTeX or BibLaTeX type such as '@article'")
-            raise _Stop(at, f"unknown entry type '@{kind.group(1)}'{hint}")
+            # Not a stop: the entry's other mistakes are found in the same run.
+            problems.append((entry.line(at), f"unknown entry type '@{kind.group(1)}'{hint}"))
+            name = "misc"
         body_start = entry.i
         entry.i += 1
         if name in ("preamble",):

@@ -636,3 +636,19 @@ def test_the_questions_sheet_works_without_script_and_keeps_nothing(open_page, s
     page.reload()
     assert page.locator("#q-1-1").input_value() == "", "nothing typed is kept after a reload"
     assert not page.locator("#ask-emdr").is_checked()
+
+
+def test_a_yaml_syntax_error_in_the_data_file_hides_no_other_mistake_of_the_run(fixture_content, tmp_path):
+    data = fixture_content / "data" / "compare-options.yaml"
+    data.write_text(MISTAKES["invalid-yaml"][0](data.read_text(encoding="utf-8")), encoding="utf-8")
+    article = fixture_content / "articles" / "treatment.md"
+    extra = "\nA claim [@nokey2020] and a [link](/nowhere/).\n"
+    article.write_text(article.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    result = build(tmp_path / "out", fixture_content)
+    shown = [re.sub(r"^\S*?content/", "", line) for line in result.errors]
+    assert [line.split(": error: ")[0] for line in shown] == sorted([
+        f"articles/treatment.md:{len(article.read_text().splitlines())}",
+        f"articles/treatment.md:{len(article.read_text().splitlines())}",
+        f"data/compare-options.yaml:{expected_line(data.read_text(), 'name: [Waiting')}",
+    ]), result.stderr
+    assert "not valid YAML" in shown[-1] and result.exception is None

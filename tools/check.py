@@ -32,13 +32,27 @@ if __name__ == "__main__":  # one file's check needs none of Pelican (tools/lean
 
     skip_package_init("pelican", "plugins.editorial", "plugins.linkcheck")
 
-from pelican.plugins.faq_citations.errors import AuthorError, format_line  # noqa: E402
+from pelican.plugins.faq_citations.errors import AuthorError, each_error, format_line  # noqa: E402
 
-from plugins.editorial.frontmatter import header_fields  # noqa: E402
-from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, resolver  # noqa: E402
+from plugins.editorial.frontmatter import header_entries, header_fields  # noqa: E402
+from plugins.editorial.strict import (  # noqa: E402
+    category_problem,
+    date_problems,
+    field_problems,
+    is_draft,
+    placeholder_problems,
+)
+from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, plain_html, resolver  # noqa: E402
 from tools.cache import digest, file_bytes, json_cached  # noqa: E402
 from tools.content_report import analyse_article, citation_numbers, glossary_entries  # noqa: E402
-from tools.site_content import CONTENT, ROOT, converter, converter_key, markdown_files  # noqa: E402
+from tools.site_content import (  # noqa: E402
+    CONTENT,
+    ROOT,
+    converter,
+    converter_key,
+    markdown_files,
+    site_setting,
+)
 
 STATIC_FOLDERS = ("images",)
 
@@ -146,13 +160,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{shown}: error: no such file", file=sys.stderr)
         return 2
     today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    front = front_matter_mistakes(path)
     try:
         report, md, html = analyse_article(path, content, today, glossary_entries(content))
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{shown}: error: cannot read: {exc}", file=sys.stderr)
         return 1
     except AuthorError as mistake:
-        print(mistake.describe(shown))
+        # The build's Markdown mistakes stop the report; every mistake of the file is still
+        # shown, in line order, with the broken links of its plain Markdown.
+        body, _summary = plain_html(path, site_setting("MARKDOWN"))
+        found = [(line, message) for line, message in front]
+        found += [(error.line or 0, error.message) for error in each_error(mistake)]
+        links = links_of(path, content, args.output, body)
+        found += [(line or 0, problem.message) for line, problem in links]
+        for line, message in sorted(found, key=lambda item: item[0]):
+            print(format_line(shown, line or None, message))
+        print(f"{shown}: {len(found)} mistake(s); the report (words, grades, sources) follows once "
+              "the file's Markdown mistakes are fixed")
         return 1
 
     def show(value):
@@ -178,18 +203,42 @@ def main(argv: list[str] | None = None) -> int:
     gaps = [f"#{a} (no such entry)" for a in report.missing_anchors] + report.missing_terms
     print(f"  glossary gaps    {', '.join(gaps) if gaps else 'none'}")
 
-    site = content_site(content, args.output)
+    broken = links_of(path, content, args.output, html)
+    print(f"  broken links     {len(broken) or 'none'}")
+    for line, problem in broken:
+        print("    " + format_line(shown, line, problem.message))
+    print(f"  front matter     {len(front) or 'ok'}")
+    for line, message in front:
+        print("    " + format_line(shown, line, message))
+    bad_review = report.review.startswith("bad")
+    return 1 if broken or bad_review or front else 0
+
+
+def links_of(path: str, content: str, output: str, html: str) -> list:
+    """The broken links of the file's ``html``, at their source lines."""
+    site = content_site(content, output)
     with open(path, encoding="utf-8") as handle:
         lines = handle.read().splitlines()
     body_start = next((i for i, line in enumerate(lines) if not line.strip()), 0)
     source_dir = os.path.dirname(os.path.relpath(path, content)).replace(os.sep, "/")
-    broken = broken_links(html, page_url(path), site, lines, start=body_start, source_dir=source_dir,
-                          resolve=resolver(site, source_dir))
-    print(f"  broken links     {len(broken) or 'none'}")
-    for line, problem in broken:
-        print("    " + format_line(shown, line, problem.message))
-    bad_review = report.review.startswith("bad")
-    return 1 if broken or bad_review else 0
+    return broken_links(html, page_url(path), site, lines, start=body_start, source_dir=source_dir,
+                        resolve=resolver(site, source_dir))
+
+
+def front_matter_mistakes(path: str) -> list[tuple[int, str]]:
+    """The build's rules on the front matter as written (plugins/editorial/strict.py):
+    dates, fields nobody reads or written twice, a Category typo, the scaffold's text."""
+    entries = header_entries(path)
+    fields = {key: (line, value) for line, key, _written, value in entries}
+    found = date_problems(fields) + field_problems(entries)
+    if "category" in fields:
+        problem = category_problem(fields["category"][1], site_setting("TOPIC_ORDER") or ())
+        if problem:
+            found.append((fields["category"][0], problem))
+    if not is_draft(fields):
+        with open(path, encoding="utf-8-sig") as handle:
+            found += placeholder_problems(handle.read().splitlines())
+    return sorted(found)
 
 
 if __name__ == "__main__":

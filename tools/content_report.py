@@ -42,7 +42,7 @@ from pelican.plugins.faq_citations.errors import AuthorError
 from plugins.editorial.frontmatter import header_fields
 from plugins.editorial.review import review_dates
 from tools import syllables
-from tools.site_content import converter, site_settings
+from tools.site_content import converter, site_setting
 
 syllables.install()  # the CMU dictionary's syllable counts, without loading it each run
 
@@ -192,7 +192,7 @@ def term_defined(term: str, anchors: set[str], headings: set[str]) -> bool:
 
 def review_interval_months() -> int:
     """EDITORIAL_REVIEW_INTERVAL_MONTHS as the site's settings give it."""
-    months = site_settings("EDITORIAL_REVIEW_INTERVAL_MONTHS")["EDITORIAL_REVIEW_INTERVAL_MONTHS"]
+    months = site_setting("EDITORIAL_REVIEW_INTERVAL_MONTHS")
     return int(12 if months is None else months)
 
 

@@ -48,6 +48,16 @@ def site_cards(content: str) -> dict:
     return load_cards(path, datetime.date.today())[0] if os.path.isfile(path) else {}
 
 
+# The settings the reporting tools read, asked for together: one cache file (tools/cache.py
+# keeps one file per name, so two sets of names would replace each other on every run).
+REPORT_SETTINGS = ("EDITORIAL_REVIEW_INTERVAL_MONTHS", "MARKDOWN", "TOPIC_ORDER")
+
+
+def site_setting(name: str):
+    """One of ``REPORT_SETTINGS`` as Pelican reads it."""
+    return site_settings(*REPORT_SETTINGS)[name]
+
+
 @functools.cache
 def site_settings(*names: str) -> dict:
     """Those settings of pelicanconf.py as Pelican reads them (its defaults included).

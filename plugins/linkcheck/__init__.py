@@ -33,7 +33,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.plugins.faq_citations.errors import report
 
-from .links import Site, broken_links, ids_of_file, resolver
+from .links import Site, broken_links, ids_of_file, plain_html, resolver
 
 __all__ = ["check_site", "register"]
 
@@ -141,35 +141,10 @@ def check_site(contents, settings, context, unread=None) -> int:
         broken += check_source(content.source_path, content.relative_source_path, content.url,
                                content._content or "", summary if isinstance(summary, str) else None, site)
     for path, kind in sorted((unread or {}).items()):
-        body, summary = plain_html(path, settings)
+        body, summary = plain_html(path, settings.get("MARKDOWN"))
         broken += check_source(path, os.path.relpath(path, settings["PATH"]),
                                unread_url(path, kind, settings), body, summary, site)
     return broken
-
-
-def plain_html(path: str, settings) -> tuple[str, str | None]:
-    """A file's body and Summary as the site's Markdown settings make them, without any
-    plugin's extension (its own mistakes are reported by its reader)."""
-    import markdown  # noqa: PLC0415
-
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return "", None
-    config = dict(settings.get("MARKDOWN") or {})
-    configs = dict(config.pop("extension_configs", {}))
-    configs.setdefault("markdown.extensions.meta", {})
-    extensions = [e for e in config.pop("extensions", []) if isinstance(e, str)]
-    md = markdown.Markdown(extensions=[*configs, *extensions], extension_configs=configs,
-                           output_format=config.get("output_format", "html5"))
-    try:
-        body = md.convert(text)
-        summary = " ".join(getattr(md, "Meta", {}).get("summary", [])) or None
-        return body, (markdown.Markdown(extensions=list(configs), extension_configs=configs).convert(summary)
-                      if summary else None)
-    except Exception:  # noqa: BLE001 -- the file's own reader reports why it cannot be read
-        return "", None
 
 
 def check_source(source_path: str, relative_source_path: str | None, url: str | None, html: str,

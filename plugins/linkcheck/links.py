@@ -269,3 +269,29 @@ def resolver(site: Site, source_dir: str):
             return "/" + value[len("{index}"):]
         return value
     return resolve
+
+
+def plain_html(path: str, markdown_settings=None) -> tuple[str, str | None]:
+    """A file's body and Summary as Pelican's ``MARKDOWN`` settings make them, without any
+    plugin's extension: the links of a file whose own mistakes stop its reader."""
+    import markdown  # noqa: PLC0415
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return "", None
+    config = dict(markdown_settings or {})
+    configs = dict(config.pop("extension_configs", {}))
+    configs.setdefault("markdown.extensions.meta", {})
+    extensions = [*configs, *(e for e in config.pop("extensions", []) if isinstance(e, str))]
+    try:
+        md = markdown.Markdown(extensions=extensions, extension_configs=configs,
+                               output_format=config.get("output_format", "html5"))
+        body = md.convert(text)
+        summary = " ".join(getattr(md, "Meta", {}).get("summary", [])) or None
+        if summary:
+            summary = markdown.Markdown(extensions=list(configs), extension_configs=configs).convert(summary)
+        return body, summary
+    except Exception:  # noqa: BLE001 -- the file's own reader reports why it cannot be read
+        return "", None

@@ -136,3 +136,52 @@ def test_make_check_reads_the_anchors_of_a_linked_file_as_it_is_now(tmp_path):
         result = check(*args)
         assert (result.returncode == 1) is broken, result.stdout
         assert ("no anchor #sleep on /target/" in result.stdout) is broken, result.stdout
+
+
+MISTAKES = """\
+Title: Mistakes
+Date: 01/12/2026
+Category: Safty
+Summary: A page with a mistake on every other line.
+Author: Editorial team
+Reviwer: Editorial team
+Last_reviewed: 2026-03-03
+
+See [the target](/targte/) [@nokey2020].
+
+::: faq
+### A question?
+An answer.
+
+## A section
+:::
+"""
+
+
+def test_make_check_shows_every_mistake_of_a_file_its_markdown_cannot_build(tmp_path):
+    """A file the build would stop on (an unknown key, a heading in an FAQ block): every
+    mistake the build reports for it, in line order -- front matter and links included."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "target.md").write_text(TAGGED.split("\n\n")[0] + "\n\nText.\n")
+    path = tmp_path / "articles" / "mistakes.md"
+    path.write_text(MISTAKES, encoding="utf-8")
+    result = check(str(path), "--content", str(tmp_path), "--output", "/nonexistent")
+    assert result.returncode == 1
+    shown = [re.sub(r"^\S*?mistakes\.md", "mistakes.md", line) for line in result.stdout.splitlines()]
+    assert [line.split(": error: ")[0] for line in shown[:-1]] == [
+        "mistakes.md:2", "mistakes.md:3", "mistakes.md:6", "mistakes.md:9", "mistakes.md:9", "mistakes.md:15"]
+    assert "Date: '01/12/2026' is not an ISO 8601 date" in shown[0]
+    assert "did you mean 'Reviewer'?" in shown[2] and "no page at /targte/" in " ".join(shown[3:5])
+    assert "unknown citation key 'nokey2020'" in " ".join(shown[3:5]) and "FAQ block" in shown[5]
+    assert shown[-1] == ("mistakes.md: 6 mistake(s); the report (words, grades, sources) follows once the "
+                         "file's Markdown mistakes are fixed")
+
+
+def test_make_check_reports_front_matter_mistakes_with_the_report(tmp_path):
+    (tmp_path / "articles").mkdir()
+    path = tmp_path / "articles" / "typo.md"
+    path.write_text(TAGGED.format(tags="PTSD").replace("Title: Tagged", "Title: Tagged\nReviwer: x"))
+    result = check(str(path), "--content", str(tmp_path), "--output", "/nonexistent")
+    assert result.returncode == 1
+    assert field(result.stdout, "front matter") == "1", result.stdout
+    assert "typo.md:2: error: unknown front-matter field 'Reviwer'" in result.stdout

@@ -41,6 +41,7 @@ from plugins.editorial.strict import (  # noqa: E402
     field_problems,
     is_draft,
     placeholder_problems,
+    summary_problem,
 )
 from plugins.linkcheck.links import Site, broken_links, ids_of_file, links_in, plain_html, resolver  # noqa: E402
 from tools.cache import digest, file_bytes, json_cached  # noqa: E402
@@ -238,6 +239,7 @@ def front_matter_mistakes(path: str) -> list[tuple[int, str]]:
     if not is_draft(fields):
         with open(path, encoding="utf-8-sig") as handle:
             found += placeholder_problems(handle.read().splitlines())
+        found += [problem for problem in [summary_problem(fields)] if problem]
     return sorted(found)
 
 

@@ -43,6 +43,7 @@ from .strict import (
     is_draft,
     meant_fields,
     placeholder_problems,
+    summary_problem,
 )
 from .titles import keep_title_as_text
 from .toc import sections
@@ -90,6 +91,9 @@ def front_matter_problems(meta, fields, *, article: bool, settings, lines=None,
         problem = category_problem(fields["category"][1], settings.get("TOPIC_ORDER") or ())
         if problem:
             found.append((fields["category"][0], "error", problem))
+    long_summary = summary_problem(fields)
+    if long_summary and not is_draft(fields):
+        found.append((long_summary[0], "error", long_summary[1]))
     interval = int(settings.get("EDITORIAL_REVIEW_INTERVAL_MONTHS", 12))
     _last, _next, problems = review_dates(meta, today(settings), interval)
     found += [(field_line(fields, p.field), p.level, p.message) for p in problems]

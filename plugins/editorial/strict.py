@@ -7,6 +7,8 @@
   ``Reviwer:`` or ``Last_reviwed:`` would otherwise be kept and never shown.
 * A ``Category`` that is nearly a topic of ``TOPIC_ORDER`` (``Understandng PTSD``) is a
   typo, not a new topic.
+* A ``Summary`` of at most 160 characters (the README's and the scaffold's rule: it is the
+  page's description in search results and link previews, which cut a longer one).
 * The ``make newpost`` scaffold's placeholder text (every piece of it starts with
   ``PLACEHOLDER``, ``[TODO: ``) may not be published: outside ``Status: draft``
   each placeholder is an error at its line.
@@ -57,6 +59,19 @@ def field_problems(entries, extra=()) -> list[tuple[int, str]]:
                     else "remove it (README.md's 'Front matter' lists the fields)")
             found.append((line, f"unknown front-matter field {written!r}, which nothing reads; {hint}"))
     return found
+
+
+MAX_SUMMARY = 160
+
+
+def summary_problem(fields: dict[str, tuple[int, str]]) -> tuple[int, str] | None:
+    """``(line, message)`` when the Summary is longer than ``MAX_SUMMARY`` characters."""
+    line, value = fields.get("summary", (0, ""))
+    length = len(" ".join(value.split()))
+    if length <= MAX_SUMMARY:
+        return None
+    return (line, f"the Summary has {length} characters; keep it to at most {MAX_SUMMARY} (search "
+                  "results and link previews cut a longer one): one plain sentence")
 
 
 def category_problem(category: str, topics) -> str | None:

@@ -281,3 +281,23 @@ def test_two_files_writing_one_page_is_an_error_naming_both_and_the_build_goes_o
     assert "items with slug" not in result.stderr
     assert "Faq copy" not in (tmp_path / "out" / "faq" / "index.html").read_text()
     assert "Review test" not in (tmp_path / "out" / "first-article" / "index.html").read_text()
+
+
+def test_a_summary_over_160_characters_is_an_error_at_its_line_outside_a_draft(content, tmp_path):
+    from editorial.strict import summary_problem
+
+    assert summary_problem({"summary": (4, "x" * 160)}) is None
+    assert summary_problem({"summary": (4, "x " * 80 + "y")}) == (
+        4, "the Summary has 161 characters; keep it to at most 160 (search results and link previews cut "
+           "a longer one): one plain sentence")
+    assert summary_problem({}) is None
+    long = "A summary that says far too much. " * 5
+    path = write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03")
+    path.write_text(path.read_text().replace("Summary: A test article.", f"Summary: {long}"))
+    draft = write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03\nStatus: draft",
+                          name="draft.md")
+    draft.write_text(draft.read_text().replace("Summary: A test article.", f"Summary: {long}"))
+    result = build_with_editorial(content, tmp_path / "out")
+    shown = [re.sub(r"^\S*?articles/", "", e) for e in error_lines(result.stderr)]
+    assert shown == [f"review-test.md:4: error: the Summary has {len(long.strip())} characters; keep it to "
+                     "at most 160 (search results and link previews cut a longer one): one plain sentence"]

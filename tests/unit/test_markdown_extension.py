@@ -628,3 +628,23 @@ def test_an_author_date_entry_gets_the_links_of_its_own_item(tmp_path):
     html = BeautifulSoup(md.convert("A [@feder2014]."), "html.parser")
     entry = html.select_one("#ref-feder2014-entry")
     assert problems == [] and entry.select_one('a[href="https://pubmed.ncbi.nlm.nih.gov/24740528/"]')
+
+
+def test_a_key_in_brackets_without_its_at_is_an_error_at_its_line(render):
+    source = "Intro.\n\nOne paper [feder2014] and\nanother [albott2018]; [feder2014] again.\n"
+    mistake = error_of(render, source)
+    assert [(error.line, error.message) for error in mistake.errors] == [
+        (3, "'[feder2014]' is not a citation: the '@' is missing; write '[@feder2014]'"),
+        (4, "'[albott2018]' is not a citation: the '@' is missing; write '[@albott2018]'"),
+        (4, "'[feder2014]' is not a citation: the '@' is missing; write '[@feder2014]'"),
+    ]
+
+
+@pytest.mark.parametrize("source", [
+    "A word in brackets [note] and a number [1].",
+    "A link [feder2014](https://example.org) and a reference [feder2014][r].\n\n[r]: https://x.org",
+    "Code `[feder2014]` and\n\n    [feder2014]\n",
+    "A citation [@feder2014].",
+])
+def test_brackets_that_are_not_a_forgotten_at_pass(render, source):
+    render(source)

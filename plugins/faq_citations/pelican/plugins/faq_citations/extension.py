@@ -49,6 +49,8 @@ Why those priorities:
 
 from __future__ import annotations
 
+import re
+
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -81,6 +83,7 @@ class FaqCitationsTreeprocessor(Treeprocessor):
     def run(self, root):
         ext = self.extension
         publish_citations(self.md, ext.citation_groups)
+        report_keys_without_at(ext, root)
         ext.raise_errors()
         if not ext.questions and not ext.citation_groups:
             return None
@@ -91,6 +94,30 @@ class FaqCitationsTreeprocessor(Treeprocessor):
         fill_citations(self.md, ext, root, ids)
         ext.raise_errors()
         return None
+
+
+BARE_KEY_RE = re.compile(r"(?<![@\w])\[([A-Za-z][\w:.\-]*)\](?![(\[:])")
+
+
+def report_keys_without_at(ext, root) -> None:
+    """``[krystal2019]`` (a bibliography key in brackets, not a link): a citation whose
+    ``@`` was left out would reach the page as the raw text."""
+    known = ext.bibliography
+    withheld = getattr(known, "withheld", ())
+    lines = list(getattr(ext, "parsed_lines", None) or [])
+    searched: dict[str, int] = {}
+    for element in root.iter():
+        texts = [element.tail] + ([] if element.tag in ("code", "pre") else [element.text])
+        for text in filter(None, texts):
+            for match in BARE_KEY_RE.finditer(text):
+                key = match.group(1)
+                if key not in known and key not in withheld:
+                    continue
+                start = searched.get(match.group(0), 0)
+                index = next((i for i in range(start, len(lines)) if match.group(0) in lines[i]), None)
+                searched[match.group(0)] = (index or 0) + 1
+                ext.add_error(None if index is None else ext.source_line(index),
+                              f"'[{key}]' is not a citation: the '@' is missing; write '[@{key}]'")
 
 
 class FaqCitationsExtension(Extension):

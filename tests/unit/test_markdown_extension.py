@@ -648,3 +648,20 @@ def test_a_key_in_brackets_without_its_at_is_an_error_at_its_line(render):
 ])
 def test_brackets_that_are_not_a_forgotten_at_pass(render, source):
     render(source)
+
+
+def test_a_link_left_open_and_a_bold_left_open_are_errors_at_their_lines(render):
+    mistake = error_of(render, "Intro.\n\nSee [the page](/what-is-ptsd/ here.\n\nSome **bold text.\n")
+    assert [(error.line, error.message) for error in mistake.errors] == [
+        (3, "'[the page](/what-is-ptsd/' is not a link, so it would show as written: close it as "
+            "[text](address) -- the ')' or ']' is missing"),
+        (5, "'**' with nothing to close it ('...Some **'); bold text is **words**: add the other '**' "
+            "(or write \\*\\* for stars)"),
+    ]
+
+
+@pytest.mark.parametrize("source", [
+    "Fine **bold**, [a link](/b/), `**code` and `[x](y`.", "Escaped \\*\\* stars.", "A ](stray and [a] (b).",
+])
+def test_closed_links_and_bold_pass(render, source):
+    render(source)

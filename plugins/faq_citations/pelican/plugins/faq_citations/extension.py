@@ -56,7 +56,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import source_lines
 from .bibliography import Bibliography, load_bibliography
-from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations, publish_citations
+from .citations import TRIGGER_RE, CitationInlineProcessor, fill_citations, one_line, publish_citations
 from .csl import DEFAULT_STYLE
 from .errors import BibliographyErrors, FaqCitationsError, FaqCitationsErrors
 from .faq import (
@@ -96,12 +96,14 @@ class FaqCitationsTreeprocessor(Treeprocessor):
         return None
 
 
+RAW_LINK_RE = re.compile(r"\[[^\[\]\n]{1,80}\]\((?:[^)\s]{0,80})")  # '[text](addr' left open
 BARE_KEY_RE = re.compile(r"(?<![@\w])\[([A-Za-z][\w:.\-]*)\](?![(\[:])")
 
 
 def report_keys_without_at(ext, root) -> None:
-    """``[krystal2019]`` (a bibliography key in brackets, not a link): a citation whose
-    ``@`` was left out would reach the page as the raw text."""
+    """Markdown that would reach the page as written: ``[krystal2019]`` (a bibliography key
+    in brackets, not a link: a citation whose ``@`` was left out), ``[text](address``
+    left open, and ``**`` that closes nothing."""
     known = ext.bibliography
     withheld = getattr(known, "withheld", ())
     lines = list(getattr(ext, "parsed_lines", None) or [])
@@ -113,11 +115,25 @@ def report_keys_without_at(ext, root) -> None:
                 key = match.group(1)
                 if key not in known and key not in withheld:
                     continue
-                start = searched.get(match.group(0), 0)
-                index = next((i for i in range(start, len(lines)) if match.group(0) in lines[i]), None)
-                searched[match.group(0)] = (index or 0) + 1
-                ext.add_error(None if index is None else ext.source_line(index),
+                ext.add_error(written_line(ext, lines, searched, match.group(0)),
                               f"'[{key}]' is not a citation: the '@' is missing; write '[@{key}]'")
+            for match in RAW_LINK_RE.finditer(text):
+                ext.add_error(written_line(ext, lines, searched, match.group(0)),
+                              f"'{match.group(0)}' is not a link, so it would show as written: "
+                              "close it as [text](address) -- the ')' or ']' is missing")
+            if "**" in text:
+                shown = text.strip().split("**")[0][-20:] + "**"
+                ext.add_error(written_line(ext, lines, searched, "**"),
+                              f"'**' with nothing to close it ('...{one_line(shown)}'); bold text is "
+                              "**words**: add the other '**' (or write \\*\\* for stars)")
+
+
+def written_line(ext, lines: list[str], searched: dict[str, int], needle: str) -> int | None:
+    """The source line of the next ``needle`` after the last one found."""
+    start = searched.get(needle, 0)
+    index = next((i for i in range(start, len(lines)) if needle in lines[i]), None)
+    searched[needle] = (index or 0) + 1
+    return None if index is None else ext.source_line(index)
 
 
 class FaqCitationsExtension(Extension):

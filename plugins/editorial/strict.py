@@ -65,9 +65,14 @@ MAX_SUMMARY = 160
 
 
 def summary_problem(fields: dict[str, tuple[int, str]]) -> tuple[int, str] | None:
-    """``(line, message)`` when the Summary is longer than ``MAX_SUMMARY`` characters."""
-    line, value = fields.get("summary", (0, ""))
+    """``(line, message)`` when the Summary is empty or longer than ``MAX_SUMMARY`` characters."""
+    if "summary" not in fields:
+        return None
+    line, value = fields["summary"]
     length = len(" ".join(value.split()))
+    if not length:
+        return (line, "the Summary is empty; write one plain sentence of at most 160 characters "
+                      "(or remove the line)")
     if length <= MAX_SUMMARY:
         return None
     return (line, f"the Summary has {length} characters; keep it to at most {MAX_SUMMARY} (search "

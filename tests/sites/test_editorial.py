@@ -291,6 +291,8 @@ def test_a_summary_over_160_characters_is_an_error_at_its_line_outside_a_draft(c
         4, "the Summary has 161 characters; keep it to at most 160 (search results and link previews cut "
            "a longer one): one plain sentence")
     assert summary_problem({}) is None
+    assert summary_problem({"summary": (4, "  ")}) == (
+        4, "the Summary is empty; write one plain sentence of at most 160 characters (or remove the line)")
     long = "A summary that says far too much. " * 5
     path = write_article(content, "Reviewer: Editorial team\nLast_reviewed: 2026-03-03")
     path.write_text(path.read_text().replace("Summary: A test article.", f"Summary: {long}"))

@@ -665,3 +665,10 @@ def test_a_link_left_open_and_a_bold_left_open_are_errors_at_their_lines(render)
 ])
 def test_closed_links_and_bold_pass(render, source):
     render(source)
+
+
+def test_a_footnote_without_its_text_is_an_error_at_its_line(render):
+    mistake = error_of(render, "Intro.\n\nA claim[^1] here.\n")
+    assert (mistake.line, mistake.message) == (
+        3, "footnote '[^1]' has no text; add a line '[^1]: ...' below the paragraph")
+    render("A claim[^1] here.\n\n[^1]: The note.\n")

@@ -96,6 +96,7 @@ class FaqCitationsTreeprocessor(Treeprocessor):
         return None
 
 
+RAW_FOOTNOTE_RE = re.compile(r"\[\^[^\]\s]{1,40}\]")  # a footnote reference nothing defines
 RAW_LINK_RE = re.compile(r"\[[^\[\]\n]{1,80}\]\((?:[^)\s]{0,80})")  # '[text](addr' left open
 BARE_KEY_RE = re.compile(r"(?<![@\w])\[([A-Za-z][\w:.\-]*)\](?![(\[:])")
 
@@ -121,6 +122,10 @@ def report_keys_without_at(ext, root) -> None:
                 ext.add_error(written_line(ext, lines, searched, match.group(0)),
                               f"'{match.group(0)}' is not a link, so it would show as written: "
                               "close it as [text](address) -- the ')' or ']' is missing")
+            for match in RAW_FOOTNOTE_RE.finditer(text):
+                ext.add_error(written_line(ext, lines, searched, match.group(0)),
+                              f"footnote '{match.group(0)}' has no text; add a line "
+                              f"'{match.group(0)}: ...' below the paragraph")
             if "**" in text:
                 shown = text.strip().split("**")[0][-20:] + "**"
                 ext.add_error(written_line(ext, lines, searched, "**"),

@@ -3,8 +3,8 @@
 vnu.jar runs once over every page (and the stylesheets and SVGs) in a single
 Java process: starting Java per page would cost a second each. The run is short, so
 Java's optimising compiler (C2) never pays for itself: stopping at the quick one
-(C1, ``-XX:TieredStopAtLevel=1``) with the serial collector takes 0.42x the CPU
-(3.9 s against 9.2 s over the 95 pages, same session); C1's larger frames need a
+(C1, ``-XX:TieredStopAtLevel=1``) with the serial collector takes 0.44x the CPU
+(4.1 s against 9.3 s over the 95 pages, means of three alternating runs); C1's larger frames need a
 bigger thread stack than vnu's 512 KB minimum, hence ``-Xss4m``.
 """
 

@@ -51,6 +51,10 @@ PELICANOPTS ?=
 # first free worker in the order tests/conftest.py sets (long layers first); the tests of
 # a file with a module-scoped fixture (a fixture site, one vnu run) stay on one worker.
 TEST_WORKERS ?= 2
+# The tests write many small files (fixture-site builds, the real site's output, copies):
+# in memory where the machine has a tmpfs at /dev/shm with at least 2 GB free (a container's
+# is often 64 MB); TEST_TMPDIR= keeps the default.
+TEST_TMPDIR ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 2000000 {print "/dev/shm"}')
 
 .PHONY: help install html clean serve devserver publish rsync_upload \
 	test lint bench newpost vendor lock sources check mutation
@@ -121,7 +125,7 @@ rsync_upload: publish
 		"$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
 test: $(TEST_STAMP) $(DOCS_STAMP) $(VENDOR_STAMP)
-	DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	$(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) DOCS_VENV=$(abspath $(DOCS_VENV)) $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Mutation testing (mutmut 3, settings in pyproject.toml [tool.mutmut]) of the plugin's
 # modules against the unit tests; prints the score per file. Results stay in

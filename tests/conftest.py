@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from support import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER, shared_build
+from support import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER, recording_page, shared_build
 
 LAYERS = ("unit", "sites", "site", "browser", "content", "tools", "oracle")
 BROWSER_FIXTURES = {"browser", "page", "open_page"}
@@ -51,7 +51,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 # scheduler below makes the units itself.)
 SCHEDULE = ("tools", "browser", "site", "sites", "oracle", "content", "unit")
 # the longest units of all, handed out first
-LONGEST = ("tools/test_bench.py", "sites/test_pelican_themes.py", "browser/test_accessibility.py")
+LONGEST = ("tools/test_bench.py", "sites/test_pelican_themes.py", "browser/test_tour.py")
 SHARED_FIXTURE_RE = re.compile(r"""scope\s*=\s*["'](?:module|class|package)["']""")
 
 
@@ -153,25 +153,11 @@ def browser():
         browser.close()
 
 
-def _recording_page(context):
-    page = context.new_page()
-    page.console_errors = []
-    page.failed_requests = []
-    page.requested_urls = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(
-        f"{r.url} (HTTP {r.status})"))
-    page.on("request", lambda r: page.requested_urls.append(r.url))
-    return page
-
-
 @pytest.fixture
 def page(browser):
     """A fresh page that records console errors, failed requests and every request URL."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield _recording_page(context)
+    yield recording_page(context)
     context.close()
 
 
@@ -185,7 +171,7 @@ def open_page(browser):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**options)
         contexts.append(context)
-        return _recording_page(context)
+        return recording_page(context)
 
     yield factory
     for context in contexts:

@@ -221,6 +221,21 @@ RUN_AXE = """only => axe.run(document, {runOnly: only, resultTypes: ["violations
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 
 
+def recording_page(context):
+    """A new page in ``context`` that records console errors, failed requests and every request URL."""
+    page = context.new_page()
+    page.console_errors = []
+    page.failed_requests = []
+    page.requested_urls = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("requestfailed", lambda r: page.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(
+        f"{r.url} (HTTP {r.status})"))
+    page.on("request", lambda r: page.requested_urls.append(r.url))
+    return page
+
+
 def url_path(output: Path, page: Path) -> str:
     """The URL path a file is served at: ``a/index.html`` -> ``/a/``, ``404.html`` -> ``/404.html``."""
     relative = page.relative_to(output).as_posix()

@@ -9,7 +9,7 @@
 3. The real site: the page's table, cells, citations, links, the questions sheet.
 4. Chromium at 390x844 (touch), 1280 px and print emulation, with screenshots
    (SCREENSHOT_DIR, default /tmp/shots-decide) and axe at the phone width.
-   (vnu and axe at 1280 px run over every page in test_html.py/test_accessibility.py.)
+   (vnu and axe at 1280 px run over every page in test_html.py/test_tour.py.)
 """
 
 from __future__ import annotations

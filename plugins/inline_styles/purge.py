@@ -159,8 +159,42 @@ def _selectors(prelude: str) -> list[str]:
 
 
 def used_css(css: str, present: Present) -> str:
-    """``css`` without the rules (and selectors) that cannot match on the page."""
-    return _used(_parsed(css), present)
+    """``css`` without the rules (and selectors) that cannot match on the page.
+
+    Only the names some selector of ``css`` needs can change the answer, so the page's
+    names are cut to those first and the result is cached by what is left: the
+    articles of a site mostly differ in ids (``ref-…``, questions) no rule names."""
+    rules = _parsed(css)
+    tags, classes, ids = _names(rules)
+    return _used_for(rules, frozenset(present.tags & tags), frozenset(present.classes & classes),
+                     frozenset(present.ids & ids), present.script_words)
+
+
+@functools.lru_cache(maxsize=256)
+def _used_for(rules: tuple, tags: frozenset, classes: frozenset, ids: frozenset,
+              script_words: frozenset) -> str:
+    return _used(rules, Present(set(tags), set(classes), set(ids), script_words))
+
+
+@functools.lru_cache(maxsize=8)
+def _names(rules: tuple) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Every element name, class and id a selector of ``rules`` needs (``_needs``)."""
+    tags: set[str] = set()
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for kind, first, second in rules:
+        if kind == "group":
+            inner = _names(second)
+            tags |= inner[0]
+            classes |= inner[1]
+            ids |= inner[2]
+        elif kind == "rule":
+            for selector in first:
+                names, needed_tags = _needs(selector)
+                tags.update(needed_tags)
+                for name_kind, name in names:
+                    (classes if name_kind == "." else ids).add(name)
+    return frozenset(tags), frozenset(classes), frozenset(ids)
 
 
 @functools.lru_cache(maxsize=8)

@@ -116,15 +116,20 @@ def check_link(
         return Broken(link, f"empty link in <{link.tag} {link.attribute}>: write the address", ())
     if " " in value and not value.startswith(("mailto:", "tel:")):
         return Broken(link, f"link {value!r} has a space in it; write %20 or remove the space", (value,))
+    if value.startswith("#") and not URL_CONTROL.search(value):
+        # This page's own anchor (every citation and back-link): what urljoin and
+        # urlsplit would make of it, without them.
+        return _own_anchor(link, unquote(value[1:]), (value, value), page_url, site, own_ids)
     if value.startswith(OTHER_PLACEHOLDERS):
         return None  # {category}, {tag}, {author}: Pelican makes those pages from the metadata
     unresolved = PLACEHOLDER.match(value)
     if unresolved:
         return _unresolved(link, value, unresolved[1], site, source_dir)
+    if ":" in value:
+        external = _external_link(link)
+        if external is not _NOT_EXTERNAL:
+            return external
     parts = urlsplit(value)
-    scheme = parts.scheme.lower()
-    if scheme:
-        return _external(link, value, parts, scheme)
     if value.startswith("//"):
         return Broken(link, f"link {value!r} has no scheme; write https:{value}", (value,))
     colonless = NO_COLON.match(value)
@@ -151,14 +156,40 @@ def check_link(
             return None  # a page whose ids cannot be known here (make check, a generated page)
         where = target.path
     else:
-        if not fragment:
-            return None
-        key = site.lookup(page_url)
-        theirs = site.ids(key) if key is not None and fragment not in own_ids else None
-        ids = own_ids | (theirs or frozenset())  # None: a page whose ids cannot be known here
-        where = "this page"
+        return _own_anchor(link, fragment, needles, page_url, site, own_ids)
     if fragment in ids:
         return None
+    return _no_anchor(link, fragment, ids, where, needles)
+
+
+# Characters urlsplit takes out of a URL before splitting it.
+URL_CONTROL = re.compile(r"[\t\r\n]")
+_NOT_EXTERNAL = object()
+
+
+@functools.lru_cache(maxsize=16384)
+def _external_link(link: Link):
+    """``check_link`` for a link with a scheme, which depends on nothing but the link
+    (the same DOIs and PubMed links are on many pages); ``_NOT_EXTERNAL`` without one."""
+    value = link.value.strip()
+    parts = urlsplit(value)
+    scheme = parts.scheme.lower()
+    return _external(link, value, parts, scheme) if scheme else _NOT_EXTERNAL
+
+
+def _own_anchor(link: Link, fragment: str, needles: tuple[str, ...], page_url: str, site: Site,
+                own_ids) -> Broken | None:
+    if not fragment or fragment in own_ids:
+        return None
+    key = site.lookup(page_url)
+    theirs = site.ids(key) if key is not None else None
+    ids = own_ids | (theirs or frozenset())  # None: a page whose ids cannot be known here
+    if fragment in ids:
+        return None
+    return _no_anchor(link, fragment, ids, "this page", needles)
+
+
+def _no_anchor(link: Link, fragment: str, ids, where: str, needles: tuple[str, ...]) -> Broken:
     close = nearest(fragment, ids)
     hint = f"; did you mean '#{close}'?" if close else ""
     return Broken(link, f"link {link.value.strip()!r}: no anchor #{fragment} on {where}{hint}", needles)

@@ -3,6 +3,7 @@ issue asks for. It asserts what is printed, never how long anything took."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -26,5 +27,7 @@ def test_bench_reports_every_figure_on_a_tiny_site():
     cost_only = out.split("N = 4 articles, plugin cost only")[1]  # N = 4: the plugin cost alone
     assert "plugin cost" in cost_only and "one-article rebuild" not in cost_only
     assert out.count("); in CPU ") == 2  # the cost in CPU seconds too, at both sizes
+    # and its spread: the ratio of each pair of runs taken side by side
+    assert len(re.findall(r"\(run by run: median \d+\.\d\dx, \d+\.\d\d-\d+\.\d\dx over 1 runs\)", out)) == 2
     assert "output identical to a clean build" in out
     assert "OUTPUT DIFFERS" not in out and "FAILS" not in out

@@ -466,3 +466,25 @@ def test_an_article_with_a_mistake_found_while_reading_is_not_announced(tmp_path
     assert not builder.build({str(article)})
     assert builder.announced == {} and builder.late == set()
     assert builder.mistakes_for("/second-article/") is not None
+
+
+def test_the_content_cache_is_not_gzipped(tmp_path):
+    """Pelican's content cache is saved as plain pickles (gzip cost ~45 ms per rebuild of the
+    real site, before the edited page was written) and read back by the next build."""
+    import pickle
+
+    from tools import devserver
+    from tools.build import OneLineHandler
+
+    content = copy_site("minimal", tmp_path)
+    output = tmp_path / "dev"
+    builder = devserver.Builder(str(output), str(content), OneLineHandler(verbose=False))
+    assert builder.build()
+    cache = tmp_path / "dev.cache" / "ArticlesGenerator"
+    assert cache.read_bytes()[:2] != b"\x1f\x8b"  # not gzip's magic number
+    with cache.open("rb") as handle:
+        assert pickle.load(handle)  # the articles, as Pelican saved them
+    article = content / "articles" / "second-article.md"
+    article.write_text(article.read_text() + "\nA cachedrebuildmarker word.\n")
+    assert builder.build({str(article)})
+    assert "cachedrebuildmarker" in (output / "second-article" / "index.html").read_text(encoding="utf-8")

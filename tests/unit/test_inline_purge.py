@@ -67,3 +67,49 @@ def test_purged_page_updates_the_csp_hash_to_the_text_left():
 def test_a_style_the_policy_does_not_list_is_left_alone():
     html = f'<html><head><style>.cards{{a:1}}</style></head><body>{PAGE}</body></html>'
     assert purged_page(html, "") == html
+
+
+def test_names_in_comments_scripts_and_styles_are_not_elements():
+    page = ('<!-- <div class="in-comment" id="c"> --><script>var s = "<b class=\'in-script\'>";</script>'
+            '<style>.in-style{}</style><p class="Real two" id="r">x</p>')
+    present = present_in(page)
+    assert present.classes == {"Real", "two"}
+    assert present.ids == {"r"}
+    assert {"p", "script", "style", "html", "head", "body"} <= present.tags
+    assert "div" not in present.tags and "b" not in present.tags
+
+
+def test_upper_case_tags_entities_and_bare_attributes_read_as_html_does():
+    present = present_in('<SECTION CLASS="a&amp;b  c" ID=x>'
+                         '<svg><linearGradient id></linearGradient></svg></SECTION>')
+    assert present.classes == {"a&b", "c"}
+    assert present.ids == {"x"}  # an empty id names nothing
+    assert {"section", "svg", "lineargradient"} <= present.tags
+
+
+@pytest.mark.parametrize("page", ["", "   \n", "<!-- only a comment -->", "plain text, no tags"])
+def test_a_page_without_elements_keeps_only_the_document_rules(page):
+    css = "html{a:1}body{a:2}p{a:3}.x{a:4}"
+    assert used_css(css, present_in(page)) == "html{a:1}body{a:2}"
+
+
+def test_the_result_is_cached_by_the_names_the_css_needs_only():
+    from inline_styles import purge
+
+    css = ".prose{a:1}.cards{a:2}#main{a:3}p a{a:5}table td{a:6}"
+    purge._used_for.cache_clear()
+    first = used_css(css, present_in('<main class="prose" id="main"><p><a id="ref-1">x</a></p></main>'))
+    again = used_css(css, present_in('<main class="prose other" id="main"><p><a id="ref-2">y</a></p></main>'))
+    assert first == again == ".prose{a:1}#main{a:3}p a{a:5}"
+    assert purge._used_for.cache_info().hits == 1  # ids and classes no rule names are not the key
+    # A name a rule needs is part of the key: never a stale answer.
+    assert used_css(css, present_in('<div class="cards"><table><td>1</td></table></div>')) == (
+        ".cards{a:2}table td{a:6}")
+    assert used_css(css, present_in('<p class="prose"><a>x</a></p>')) == ".prose{a:1}p a{a:5}"
+    assert purge._used_for.cache_info().misses == 3
+
+
+def test_names_inside_media_blocks_are_part_of_the_key():
+    css = "@media (min-width:48em){.wide{a:1}}.prose{a:2}"
+    assert used_css(css, present_in('<p class="prose">x</p>')) == ".prose{a:2}"
+    assert used_css(css, present_in('<p class="prose wide">x</p>')) == css

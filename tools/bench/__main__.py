@@ -228,6 +228,7 @@ MARKDOWN_FLOOR = [PYTHON, "-m", "tools.bench.markdown_floor"]  # run from ROOT
 
 
 CPU: dict[str, float] = {}  # the last interleaved() call's median CPU seconds per command
+CPU_RUNS: dict[str, list[float]] = {}  # and every run's, in the order they ran
 
 
 def interleaved(commands: dict, runs: int) -> dict[str, tuple[float, int]]:
@@ -246,14 +247,23 @@ def interleaved(commands: dict, runs: int) -> dict[str, tuple[float, int]]:
             peaks[name] = max(peaks[name], result.max_rss_kb)
     CPU.clear()
     CPU.update({name: statistics.median(cpu[name]) for name in commands})
+    CPU_RUNS.clear()
+    CPU_RUNS.update(cpu)
     return {name: (statistics.median(times[name]), peaks[name]) for name in commands}
 
 
 def cpu_cost() -> str:
-    """The plugin cost in CPU seconds, from the last interleaved() call."""
+    """The plugin cost in CPU seconds, from the last interleaved() call: the ratio of the
+    medians, then the spread of the ratios of the runs taken side by side."""
     if not CPU.get("plain"):
         return ""
-    return f"; in CPU {CPU['ours']:.1f} s / {CPU['plain']:.1f} s = {CPU['ours'] / CPU['plain']:.2f}x"
+    text = f"; in CPU {CPU['ours']:.1f} s / {CPU['plain']:.1f} s = {CPU['ours'] / CPU['plain']:.2f}x"
+    pairs = zip(CPU_RUNS.get("ours", []), CPU_RUNS.get("plain", []), strict=True)
+    ratios = [ours / plain for ours, plain in pairs if plain]
+    if ratios:
+        text += (f" (run by run: median {statistics.median(ratios):.2f}x, "
+                 f"{min(ratios):.2f}-{max(ratios):.2f}x over {len(ratios)} runs)")
+    return text
 
 
 def median_run(make_command, runs: int, what: str) -> tuple[float, int]:

@@ -40,10 +40,9 @@ def test_the_card_is_written_once_per_source_in_its_reference_entry(site):
     findings = doc.select(".evidence-card__finding")
     assert len(findings) == len(entries), "one finding per source, and nowhere else in the HTML"
     assert all(finding.find_parent("li", id=True) in entries for finding in findings)
-    # previews carry the label alone in the HTML; the script adds the finding
-    preview = doc.select_one("#cite-abdallah2022-1-preview")
-    assert preview.select_one(".evidence-card__label").get_text() == LABEL
-    assert not preview.select_one(".evidence-card__finding")
+    # no preview in the HTML: the script builds each from the entry, card included
+    assert not doc.select(".cite__preview")
+    assert len(doc.select(".evidence-card__label")) == len(entries)
     card = doc.select_one("li#ref-abdallah2022 .evidence-card")
     assert card.select_one(".evidence-card__label").get_text() == LABEL
     assert FINDING in card.get_text()

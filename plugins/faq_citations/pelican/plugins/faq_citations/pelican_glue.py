@@ -80,6 +80,8 @@ DEFAULTS = {
     # Add the preview CSS and JS to every page with a citation (off when the theme includes them).
     "FAQ_CITATIONS_PREVIEW_ASSETS": True,
     "FAQ_CITATIONS_ASSETS_SAVE_AS": "faq-citations",
+    # A source's first citation carries its hidden preview (False: the script builds it).
+    "FAQ_CITATIONS_FIRST_PREVIEW": True,
 }
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 ASSETS = ("faq-citations.css", "faq-citations.js")
@@ -337,6 +339,7 @@ class FaqCitationsReaderMixin:
             bibliography=self.run.current_bibliography(self.settings),
             faq_title=setting(self.settings, "FAQ_CITATIONS_FAQ_TITLE"),
             references_title=setting(self.settings, "FAQ_CITATIONS_REFERENCES_TITLE"),
+            first_preview=bool(setting(self.settings, "FAQ_CITATIONS_FIRST_PREVIEW")),
             **(
                 {"evidence_card": evidence.card_html, "evidence_label": evidence.label_html}
                 if evidence else {}

@@ -8,7 +8,7 @@ import hashlib
 import re
 
 import pytest
-from inline_styles import csp_hash, purged_page
+from inline_styles import csp_hash, minify, purged_page
 from inline_styles.purge import present_in, used_css
 
 PAGE = '<main class="prose" id="main"><p>Text <a href="#x">link</a></p><details open></details></main>'
@@ -67,3 +67,15 @@ def test_purged_page_updates_the_csp_hash_to_the_text_left():
 def test_a_style_the_policy_does_not_list_is_left_alone():
     html = f'<html><head><style>.cards{{a:1}}</style></head><body>{PAGE}</body></html>'
     assert purged_page(html, "") == html
+
+
+def test_minify_drops_spaces_after_colons_but_not_in_strings_or_before_a_pseudo_class():
+    css = """/* note */
+    .a :hover { color:  red; }
+    @media (min-width: 48em) { .b::before { content: "x: y"; margin: 0 .5rem; } }
+    .c::after { content: ' (' attr(href) ': ' ; }
+    """
+    assert minify(css) == (
+        '.a :hover{color:red}@media (min-width:48em){.b::before{content:"x: y";margin:0 .5rem}}'
+        ".c::after{content:' (' attr(href) ': '}"
+    )

@@ -1,7 +1,7 @@
 """Page-weight budgets (issue 6), measured in a real browser on the real site.
 
 For the home page and every article: everything transferred, gzipped, at most
-20 KB over at most 4 requests (images aside); CSS at most 8 KB (inline); at most
+25 KB (BUDGET) over at most 4 requests (images aside); CSS at most 8 KB (inline); at most
 3 KB of script on article pages; no web fonts; nothing render-blocking (the CSS
 is inline, so the first render needs the document alone). Sizes only: a time is
 never a test. `make bench` prints the same

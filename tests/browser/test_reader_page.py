@@ -308,7 +308,7 @@ def test_a_back_link_does_not_pop_the_preview_up_over_the_text(open_page, server
 
 def test_desktop_has_a_sticky_contents_beside_the_text_and_references_in_the_margin(open_page, server):
     page = open_page(viewport={"width": 1280, "height": 900})
-    page.goto(server + "/what-the-research-shows/")
+    page.goto(server + "/what-the-research-shows/", wait_until="networkidle")  # site.js runs after paint
     layout = page.evaluate("""() => {
         const toc = document.querySelector('nav.toc').getBoundingClientRect();
         const prose = document.querySelector('.prose').getBoundingClientRect();
@@ -356,7 +356,7 @@ def test_tables_never_clip(open_page, server, site, width):
     assert "/what-the-research-shows/" in paths
     clipped = []
     for path in paths:
-        page.goto(server + path)
+        page.goto(server + path, wait_until="networkidle")  # site.js reflows narrow tables
         clipped += page.evaluate("""path => {
             const out = [], vw = document.documentElement.clientWidth;
             for (const table of document.querySelectorAll('.prose table')) {
@@ -501,6 +501,7 @@ def test_share_near_the_top_copies_the_link_without_the_share_api(browser, serve
         page = context.new_page()
         page.goto(server + "/what-is-ptsd/")
         button = page.locator(".article__header button[data-share-url]")
+        button.wait_for()  # site.js swaps the link for a button after the first paint
         assert button.is_visible() and button.bounding_box()["y"] < 400
         if page.evaluate("typeof navigator.share") != "function":
             assert button.inner_text() == "Copy link"

@@ -69,7 +69,8 @@ def test_focus_and_hover_previews_show_the_card(open_page, server):
 def test_a_tap_or_click_shows_the_card_in_the_popover(open_page, server, device):
     page = open_page(**(PHONE if device == "phone" else DESKTOP))
     page.goto(server + RESEARCH)
-    link = page.locator('sup.cite a[href="#ref-abdallah2022"]').first
+    link = page.locator('sup.cite a[href="#ref-abdallah2022"][aria-haspopup]').first
+    link.wait_for(state="attached")  # enhanced by faq-citations.js, after the first paint
     link.scroll_into_view_if_needed()
     link.tap() if device == "phone" else link.click()
     popover = page.locator(".cite-popover")

@@ -192,6 +192,9 @@ def test_hover_preview_is_hoverable_persistent_and_dismissed_by_escape(open_page
     page = open_page(viewport={"width": 800, "height": 900})
     page.goto(server + "/what-is-ptsd/")
     link = page.locator(".prose p " + CITATION).first
+    # no preview in the HTML: faq-citations.js builds it after the first paint
+    link.locator("xpath=following-sibling::span[contains(@class,'cite__preview')]").wait_for(
+        state="attached")
     link.scroll_into_view_if_needed()
     assert not _preview_visible(link)
     link.hover()

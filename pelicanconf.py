@@ -115,6 +115,9 @@ PLUGINS = [
 FAQ_CITATIONS_CITE_THIS_PAGE = True
 # Our theme includes the preview CSS (inlined) and JS itself, so the plugin adds neither.
 FAQ_CITATIONS_PREVIEW_ASSETS = False
+# No copy of a reference outside the reference list: faq-citations.js builds every preview
+# (the desktop margin notes too) from the entry once the text is on screen (issue 14, weight).
+FAQ_CITATIONS_FIRST_PREVIEW = False
 # Evidence cards (content/bibliography/evidence-cards.yaml, the plugin's default file): a card
 # checked more than 12 months ago is a warning (make publish fails); the kinds are explained on
 # /kinds-of-evidence/ (one heading per kind). "Today" is the editorial plugin's.

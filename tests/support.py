@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -196,6 +197,19 @@ def copy_site(scenario: str, destination: Path) -> Path:
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+LOADER_SRC = re.compile(r'\.src=("[^"]*")')
+
+
+def page_scripts(doc: BeautifulSoup) -> list[str]:
+    """The script URLs a page loads: each ``<script src>``, then each URL the inline loader
+    (plugins/inline_styles' script_loader) requests after the first paint."""
+    found = [s["src"] for s in doc.select("script[src]")]
+    for script in doc.select("script:not([src])"):
+        if script.get("type") != "application/ld+json":
+            found += [json.loads(m.group(1)) for m in LOADER_SRC.finditer(script.string or "")]
+    return found
 
 
 def html_pages(output: Path) -> list[Path]:

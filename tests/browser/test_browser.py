@@ -113,6 +113,8 @@ def test_following_a_citation_and_its_back_link_moves_focus_there_and_back(page,
     for path in _citation_pages(site):
         page.goto(server + path)
         citation = page.locator(CITATION).first
+        # faq-citations.js loads after the first paint and marks the links it enhances
+        page.locator(CITATION + "[aria-haspopup]").first.wait_for(state="attached")
         citation.scroll_into_view_if_needed()
         target = citation.get_attribute("href")[1:]
         citation.focus()

@@ -23,7 +23,7 @@ import yaml
 from lxml import etree
 
 from publish_extras.headers import csp_rules, with_frame_ancestors
-from support import PUBLISHCONF, ROOT, build, build_in_process, copy_site, html_pages, soup
+from support import PUBLISHCONF, ROOT, build, build_in_process, copy_site, html_pages, page_scripts, soup
 
 SITEURL = "https://example.org/guide"  # what conftest's published_site builds with
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -135,7 +135,7 @@ def test_404_page_links_work_from_any_address(published_site):
     links = [value for _, _, value in site_links(document)]
     assert [v for v in links if is_inside_site_but_not_absolute(v)] == []
     assert f"{SITEURL}/" in links  # the way home
-    assert document.find("script", src=True)["src"].startswith(SITEURL + "/")  # the CSS is inline
+    assert page_scripts(document)[0].startswith(SITEURL + "/")  # the CSS is inline
 
 
 def test_sitemap_lists_absolute_urls_of_real_pages(published_site):

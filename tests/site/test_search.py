@@ -7,7 +7,9 @@ which words went in; the browser tests then search and follow a result.
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import re
 import subprocess
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from support import CONF, ROOT, build_in_process, copy_site, html_pages, soup
+from support import CONF, ROOT, build_in_process, copy_site, html_pages, page_scripts, soup
 
 
 def fragments(site: Path) -> dict[str, dict]:
@@ -77,12 +79,14 @@ def test_reference_sections_are_left_out(tmp_path):
     assert "quokkaflint" not in text
 
 
-def test_citation_previews_are_left_out_of_excerpts(site):
-    """A citation's hidden preview holds the whole reference; it must not reach the index."""
+def test_references_are_left_out_of_excerpts(site):
+    """A reference (in the list, or in a citation's preview where a theme ships one) must
+    not reach the index. This site ships no previews: the script builds them."""
     checked = 0
     for url, fragment in fragments(site).items():
         page = soup(site / url.strip("/") / "index.html")
-        for preview in page.select(".prose sup.cite .cite__preview")[:3]:
+        assert not page.select(".cite__preview"), f"{url}: a preview in the HTML"
+        for preview in page.select(".prose .references__entry")[:3]:
             reference = " ".join(preview.get_text(" ", strip=True).split())[:50]
             assert reference not in " ".join(fragment["content"].split()), f"{url}: {reference!r}"
             checked += 1
@@ -110,20 +114,21 @@ def test_a_pagefind_failure_is_one_error_line_and_fails_the_build(tmp_path):
 
 def test_search_script_is_referenced_only_by_the_search_page(site):
     for page in html_pages(site):
-        sources = [s["src"] for s in soup(page).select("script[src]")]
+        sources = page_scripts(soup(page))
         relative = page.relative_to(site).as_posix()
         uses_search = any("search.js" in s or "pagefind" in s for s in sources)
         assert uses_search == (relative == "search/index.html"), relative
 
 
-def test_search_page_csp_allows_webassembly_and_nothing_inline(site):
+def test_search_page_csp_allows_webassembly_and_only_the_hashed_loader(site):
     page = soup(site / "search" / "index.html")
     csp = page.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
     script_src = re.search(r"script-src ([^;]*)", csp)[1].split()
-    assert script_src == ["'self'", "'wasm-unsafe-eval'"]
+    inline = [s for s in page.select("script:not([src])") if s.get("type") != "application/ld+json"]
+    assert len(inline) == 1 and page_scripts(page) == ["/theme/js/search.js"]
+    digest = base64.b64encode(hashlib.sha256(inline[0].string.encode()).digest()).decode()
+    assert script_src == ["'self'", "'wasm-unsafe-eval'", f"'sha256-{digest}'"]
     assert "unsafe-inline" not in csp and "http" not in csp
-    assert not [s for s in page.select("script:not([src])")
-                if s.get("type") != "application/ld+json"]
 
 
 @pytest.mark.browser

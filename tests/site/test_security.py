@@ -1,5 +1,6 @@
 """Security and privacy: a strict Content-Security-Policy on every page, no inline
-script, nothing loaded from another origin, no cookies.
+script but the one the policy lists by its hash (the loader that requests the page's
+script after the first paint), nothing loaded from another origin, no cookies.
 
 GitHub Pages cannot send headers, so the policy travels in a <meta> tag; the
 `_headers` file for hosts that can is tested with the publishing tests.
@@ -7,6 +8,8 @@ GitHub Pages cannot send headers, so the policy travels in a <meta> tag; the
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -20,7 +23,9 @@ OWN_SOURCES = {"'self'", "'none'"}
 # favicon); Pagefind's search runs WebAssembly, which needs 'wasm-unsafe-eval' (it
 # allows WebAssembly compilation, not eval() of JavaScript, nor inline script).
 ALLOWED_EXTRA = {"img-src": {"data:"}, "script-src": {"'wasm-unsafe-eval'"}}
-# The theme inlines its CSS and allows exactly that text by its SHA-256 (no 'unsafe-inline').
+# The theme inlines its CSS and allows exactly that text by its SHA-256 (no 'unsafe-inline');
+# likewise its one inline script (test_no_inline_script_but_the_hashed_loader checks each
+# hash matches a script on the page, and each inline script is hashed).
 STYLE_HASH = re.compile(r"'sha256-[A-Za-z0-9+/]{43}='")
 SCRIPT_DIRECTIVES = ("script-src-elem", "script-src-attr", "script-src", "default-src")
 RESOURCE_ATTRIBUTES = {
@@ -50,6 +55,10 @@ LOADED_LINK_RELS = {
 }
 
 
+def sha256_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
 def parse_csp(policy: str) -> dict[str, list[str]]:
     directives = {}
     for part in policy.split(";"):
@@ -75,13 +84,14 @@ def csp_problems(policy: str) -> list[str]:
         for source in sources:
             if source in OWN_SOURCES or source in ALLOWED_EXTRA.get(name, ()):
                 continue
-            if name == "style-src" and STYLE_HASH.fullmatch(source):
-                continue  # the inline <style>, by its hash (test_reader_page checks it matches)
+            if name in ("style-src", "script-src") and STYLE_HASH.fullmatch(source):
+                continue  # the inline <style> / loader, by its hash (checked to match below)
             problems.append(f"{name} allows {source}")
     script = next((directives[d] for d in SCRIPT_DIRECTIVES if d in directives), None)
     if script is None or any(
         s in ("'unsafe-inline'", "'unsafe-eval'", "'strict-dynamic'", "'unsafe-hashes'")
-        or s.startswith(("'nonce-", "'sha"))
+        or s.startswith("'nonce-")
+        or (s.startswith("'sha") and not STYLE_HASH.fullmatch(s))
         for s in script
     ):
         problems.append(f"scripts are not limited to the site's own files: {script}")
@@ -116,14 +126,26 @@ def csp_problems(policy: str) -> list[str]:
             "form-action 'self'",
             "style-src allows 'unsafe-inline'",
         ),
+        (
+            "default-src 'self'; script-src 'self' 'nonce-abc'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'",
+            "scripts are not limited",
+        ),
         ("script-src 'self'", "no default-src"),
         ("default-src 'self'; object-src 'none'; form-action 'self'", "no base-uri"),
     ],
-    ids=["unsafe-inline", "other-origin", "wildcard", "hash", "style-unsafe-inline", "no-default",
+    ids=["unsafe-inline", "other-origin", "wildcard", "hash", "style-unsafe-inline", "nonce", "no-default",
          "no-base-uri"],
 )
 def test_csp_checker_rejects_a_loose_policy(policy, problem):
     assert any(problem in p for p in csp_problems(policy)), csp_problems(policy)
+
+
+def test_csp_checker_accepts_the_loader_by_its_hash():
+    source = sha256_source("l()")
+    assert csp_problems(f"default-src 'self'; script-src 'self' {source}; style-src 'self' {source}; "
+                        "object-src 'none'; base-uri 'self'; form-action 'self'") == []
+    assert STYLE_HASH.fullmatch(source)
 
 
 def built(request, which):
@@ -149,7 +171,7 @@ def test_every_page_has_a_strict_csp_meta_before_anything_it_governs(request, wh
 
 
 @pytest.mark.parametrize("which", ["site", "published"])
-def test_no_inline_script_and_nothing_loaded_from_another_origin(request, which):
+def test_no_inline_script_but_the_hashed_loader_and_nothing_from_another_origin(request, which):
     output = built(request, which)
     own = urlsplit(SITEURL if which == "published" else "http://site.test")
     problems = []
@@ -167,9 +189,17 @@ def test_no_inline_script_and_nothing_loaded_from_another_origin(request, which)
             f"{own.scheme}://{own.netloc}{own.path if which == 'published' else ''}{url_path(output, path)}"
         )
         page = soup(path)
-        for script in page.find_all("script"):
-            if not script.has_attr("src") and script.get("type") != "application/ld+json":
-                problems.append(f"{where}: inline <script> {str(script)[:80]}")
+        meta = page.find("meta", attrs={"http-equiv": re.compile("^content-security-policy$", re.I)})
+        allowed = {s for s in parse_csp(meta["content"]).get("script-src", []) if STYLE_HASH.fullmatch(s)}
+        inline = {sha256_source(script.string or ""): script for script in page.find_all("script")
+                  if not script.has_attr("src") and script.get("type") != "application/ld+json"}
+        for source, script in inline.items():
+            if source not in allowed:
+                problems.append(f"{where}: inline <script> its policy does not list {str(script)[:80]}")
+        if allowed - set(inline):
+            problems.append(f"{where}: script-src lists {allowed - set(inline)}, no script has that hash")
+        if len(inline) > 1:
+            problems.append(f"{where}: {len(inline)} inline scripts (the loader is the only one)")
         for element in page.find_all(True):
             handlers = [a for a in element.attrs if a.lower().startswith("on")]
             if handlers:

@@ -180,5 +180,5 @@ def test_no_font_downloads_and_the_css_is_inline_once(site):
         assert len(styles) == 1 and not doc.select("body style"), path
         css = styles[0].get_text()
         assert "@font-face" not in css and "@import" not in css, path
-        assert "prefers-color-scheme: dark" in css and "@media print" in css, path
+        assert "prefers-color-scheme:dark" in css and "@media print" in css, path
         assert ".cite-popover" in css, f"{path}: the citation plugin's stylesheet is not inlined"

@@ -272,3 +272,30 @@ def test_md_citations_give_each_group_and_item_its_own_line_in_either_kind_of_st
         md, _ = convert(bibliographies, source, style)
         assert [(g["line"], [(i["key"], i["line"]) for i in g["items"]]) for g in md.citations] == [
             (3, [("feder2014", 3), ("reed2020a", 4)]), (5, [("abbott2019", 5)])], style
+
+
+@pytest.mark.parametrize("style", ["ama", "apa"])
+def test_without_first_preview_no_reference_is_copied_outside_the_list(bibliographies, style):
+    """first_preview=False: no hidden preview at all (the script builds each from the
+    entry); every citation is still described by its entry and linked to it."""
+    def convert(first_preview: bool) -> BeautifulSoup:
+        md = markdown.Markdown(extensions=["extra", makeExtension(
+            bibliography=bibliographies(*(["apa"] if style == "apa" else [])),
+            evidence_label=label, evidence_card=card, first_preview=first_preview)])
+        return BeautifulSoup(md.convert("It worked [@reed2020a; @abbott2019]. Again [@reed2020a].\n"),
+                             "html.parser")
+
+    with_previews, without = convert(True), convert(False)
+    assert sorted(p["id"] for p in with_previews.select(".cite__preview")) == [
+        "cite-abbott2019-1-preview", "cite-reed2020a-1-preview"]
+    assert without.select(".cite__preview") == []
+    links = without.select(".cite__item > a")
+    assert sorted(a["id"] for a in links) == ["cite-abbott2019-1", "cite-reed2020a-1", "cite-reed2020a-2"]
+    for link in links:
+        entry = without.select_one("#" + link["aria-describedby"])
+        assert entry is not None and "references__entry" in entry["class"]
+        assert link["href"] == "#" + entry.find_parent("li")["id"]
+    # the same page otherwise: the previews were all the difference
+    for preview in with_previews.select(".cite__preview"):
+        preview.decompose()
+    assert str(with_previews) == str(without)

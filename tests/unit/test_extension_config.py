@@ -88,12 +88,17 @@ def test_config_defaults_and_descriptions():
         "references_title": "Heading of the reference list",
         "evidence_card": "A function: citation key -> its evidence card's HTML for the reference list, or ''",
         "evidence_label": "A function: citation key -> its evidence label's HTML for the previews, or ''",
+        "first_preview": (
+            "A source's first citation carries its hidden preview (a margin note without script); "
+            "False: none in the HTML, faq-citations.js builds every one from the entry"
+        ),
     }
     extension = FaqCitationsExtension()
     assert extension.getConfig("evidence_card")("any") == ""
     assert extension.getConfig("evidence_label")("any") == ""
     assert extension.getConfig("faq_title") == "Frequently asked questions"
     assert extension.getConfig("references_title") == "References"
+    assert extension.getConfig("first_preview") is True
 
 
 def test_state_is_published_on_md_before_the_first_convert():

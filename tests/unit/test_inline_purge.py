@@ -8,7 +8,7 @@ import hashlib
 import re
 
 import pytest
-from inline_styles import csp_hash, purged_page
+from inline_styles import csp_hash, minify, purged_page
 from inline_styles.purge import present_in, used_css
 
 PAGE = '<main class="prose" id="main"><p>Text <a href="#x">link</a></p><details open></details></main>'
@@ -113,3 +113,15 @@ def test_names_inside_media_blocks_are_part_of_the_key():
     css = "@media (min-width:48em){.wide{a:1}}.prose{a:2}"
     assert used_css(css, present_in('<p class="prose">x</p>')) == ".prose{a:2}"
     assert used_css(css, present_in('<p class="prose wide">x</p>')) == css
+
+
+def test_minify_drops_spaces_after_colons_but_not_in_strings_or_before_a_pseudo_class():
+    css = """/* note */
+    .a :hover { color:  red; }
+    @media (min-width: 48em) { .b::before { content: "x: y"; margin: 0 .5rem; } }
+    .c::after { content: ' (' attr(href) ': ' ; }
+    """
+    assert minify(css) == (
+        '.a :hover{color:red}@media (min-width:48em){.b::before{content:"x: y";margin:0 .5rem}}'
+        ".c::after{content:' (' attr(href) ': '}"
+    )

@@ -326,7 +326,7 @@ def incremental(full: Path, layer: str, runs: int, plugins: list[str]) -> dict:
 
 def page_weight_section() -> None:
     print("\n## Page weight of the real site (gzip -9; images aside)\n")
-    from tools.page_weight import BUDGET, measure_site
+    from tools.page_weight import BUDGET, file_for, measure_site, parts
 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).exists():
@@ -353,6 +353,9 @@ def page_weight_section() -> None:
                 try:
                     weights = measure_site(browser, f"http://127.0.0.1:{httpd.server_address[1]}",
                                            site)
+                    heaviest = max(weights, key=lambda w: w.total_gz)
+                    worst_parts = parts(file_for(site, "http://x" + heaviest.path)
+                                        .read_text(encoding="utf-8"))
                 finally:
                     browser.close()
         finally:
@@ -367,6 +370,9 @@ def page_weight_section() -> None:
     worst = max(weights, key=lambda w: w.total_gz)
     print(f"\nheaviest: {worst.path} {worst.total_gz / 1024:.1f} KB; "
           f"{sum(bool(w.over_budget()) for w in weights)} of {len(weights)} pages over budget")
+    print(f"\nwhat {worst.path} is made of (B gzipped: what the page loses without each part)")
+    for name, size in worst_parts:
+        print(f"  {name:<36} {size:6,d}")
 
 
 def plugin_cost_section(sizes: list[int], runs: int) -> None:

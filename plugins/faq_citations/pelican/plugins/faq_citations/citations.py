@@ -21,7 +21,10 @@ entry, so a screen reader gets the reference on focus and no copy of it is
 shipped per citation. Only a source's FIRST citation carries a hidden preview
 (``cite-KEY-1-preview``): the one copy a theme may show without script, as a
 margin note beside the text (data-number labels it). faq-citations.js builds
-the hover/focus preview of every other citation from the entry.
+the hover/focus preview of every other citation from the entry. With the option
+``first_preview=False`` the HTML has no preview at all (no copy of a reference
+outside the list): the script builds the first citation's too, with the same id
+and data-number, so a theme's margin notes appear once it has run.
 
 ``md.citations`` is the structured view: every group in document order with
 its items (key, prefix, suffix, locator, label, mode, line).
@@ -398,7 +401,7 @@ def fill_numeric(md, ext, root, ids, placeholders) -> None:
                 else:
                     suffix.text += ")"
                 item.append(suffix)
-            if len(places[key]) == 1:  # the first citation of the source
+            if len(places[key]) == 1 and ext.getConfig("first_preview"):  # the source's first
                 label = ext.getConfig("evidence_label")(key)  # evidence cards: the label, in the HTML
                 _preview(md, item, cite_id, str(number), ext.bibliography.format(key).preview + label)
             previous = item
@@ -426,7 +429,7 @@ def fill_author_date(md, ext, root, ids, placeholders) -> None:
             ids.add(cite_id)
             quoted = html.escape(key, quote=True)
             preview = ""
-            if len(places[key]) == 1 and key in entries:  # the first citation of the source
+            if len(places[key]) == 1 and key in entries and ext.getConfig("first_preview"):
                 text = entries[key].preview + ext.getConfig("evidence_label")(key)
                 preview = f'<span class="cite__preview" id="{cite_id}-preview" hidden="hidden">{text}</span>'
             described = ""

@@ -162,6 +162,11 @@ class FaqCitationsExtension(Extension):
                 lambda key: "",
                 "A function: citation key -> its evidence label's HTML for the previews, or ''",
             ],
+            "first_preview": [
+                True,
+                "A source's first citation carries its hidden preview (a margin note without "
+                "script); False: none in the HTML, faq-citations.js builds every one from the entry",
+            ],
         }
         super().__init__(**kwargs)
         bibliography = self.getConfig("bibliography")

@@ -86,6 +86,8 @@ DEFAULTS = {
     # then checked in the same run, and a citation of an entry of the broken file is not
     # reported again.
     "FAQ_CITATIONS_STOP_ON_BIBLIOGRAPHY_ERRORS": True,
+    # A source's first citation carries its hidden preview (False: the script builds it).
+    "FAQ_CITATIONS_FIRST_PREVIEW": True,
 }
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 ASSETS = ("faq-citations.css", "faq-citations.js")
@@ -343,6 +345,7 @@ class FaqCitationsReaderMixin:
             bibliography=self.run.current_bibliography(self.settings),
             faq_title=setting(self.settings, "FAQ_CITATIONS_FAQ_TITLE"),
             references_title=setting(self.settings, "FAQ_CITATIONS_REFERENCES_TITLE"),
+            first_preview=bool(setting(self.settings, "FAQ_CITATIONS_FIRST_PREVIEW")),
             **(
                 {"evidence_card": evidence.card_html, "evidence_label": evidence.label_html}
                 if evidence else {}

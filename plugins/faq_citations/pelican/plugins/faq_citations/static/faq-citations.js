@@ -69,15 +69,16 @@
 
   cites.forEach(function (link) {
     var item = link.parentNode;
-    var ref = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    var entry = ref && ref.querySelector(".references__entry");
-    // the preview: the entry, links as text (the HTML has a source's first one)
+    // the preview: the entry (ref-KEY-entry), links as text
+    var entry = document.getElementById(decodeURIComponent(link.hash.slice(1)) + "-entry");
     var preview = item.querySelector(".cite__preview");
     if (!entry) return;
     if (!preview) {
       preview = item.appendChild(document.createElement("span"));
       preview.className = "cite__preview";
       preview.hidden = true;
+      preview.id = link.id + "-preview";
+      preview.dataset.number = link.textContent;
     }
     preview.innerHTML = entry.innerHTML;
     preview.querySelectorAll("a").forEach(function (a) { a.replaceWith(a.textContent); });

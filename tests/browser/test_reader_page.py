@@ -100,6 +100,20 @@ def test_compact_crisis_help_is_above_the_content_on_every_page_type(open_page, 
     assert not problems, "\n".join(problems[:40])
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_the_menus_crisis_link_is_not_cut_at_the_edge(open_page, server, width):
+    """The menu is one line that scrolls sideways on a phone; whatever is cut at the
+    right edge, "Get help now" is wholly on the first screen without scrolling it."""
+    page = open_page(viewport={"width": width, "height": 844}, has_touch=True, is_mobile=True)
+    page.goto(server + "/")
+    box = page.evaluate("""() => {
+        const nav = document.querySelector('.site-nav').getBoundingClientRect();
+        const help = document.querySelector('.site-nav a.site-nav__help').getBoundingClientRect();
+        return {navLeft: nav.left, navRight: nav.right, left: help.left, right: help.right};
+    }""")
+    assert box["navLeft"] <= box["left"] and box["right"] <= box["navRight"], box
+
+
 def test_the_full_crisis_list_opens_without_script(browser, server):
     context = browser.new_context(java_script_enabled=False, **PHONE)
     try:

@@ -109,6 +109,11 @@ def _swap_in(built: str, final: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# A build that never replaces good pages with bad ones (this one builds into a fresh folder,
+# the devserver keeps serving the last good pages) goes on after a bibliography mistake.
+KEEP_GOING = {"FAQ_CITATIONS_STOP_ON_BIBLIOGRAPHY_ERRORS": False}
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_arguments(argv)
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args.delete_outputdir = False
     # The build goes into a fresh folder swapped in only on success: a bibliography mistake
     # need not stop it, so every other page's mistakes show in the same run.
-    args.overrides = {"FAQ_CITATIONS_STOP_ON_BIBLIOGRAPHY_ERRORS": False, **(args.overrides or {})}
+    args.overrides = {**KEEP_GOING, **(args.overrides or {})}
 
     started = time.perf_counter()
     try:

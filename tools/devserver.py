@@ -25,7 +25,9 @@ writer looks: the page of a file with a mistake is served as an error page
 listing every ``path:line: message`` of that file (and of any other file),
 which reloads after every build and turns back into the page once the file is
 fixed. Pages that list articles keep the last good version of that article
-(plugins/devreload). Every other page stays as it last built.
+(plugins/devreload). Every other page stays as it last built. A bibliography
+mistake does not stop the build (``tools.build.KEEP_GOING``): the broken entry is
+left out and the pages citing it show its ``path:line`` as their own mistake.
 """
 
 from __future__ import annotations
@@ -47,12 +49,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 from jinja2 import FileSystemBytecodeCache  # noqa: E402
 from pelican import Pelican  # noqa: E402
+from pelican.plugins.faq_citations import pelican_glue  # noqa: E402
 from pelican.plugins.faq_citations.errors import format_line, is_author_record  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 
 from plugins.devreload import DevReload, plan  # noqa: E402
 from plugins.search import pagefind_command, pagefind_options  # noqa: E402
-from tools.build import OneLineHandler  # noqa: E402
+from tools.build import KEEP_GOING, OneLineHandler  # noqa: E402
 
 WATCHED = ("theme", "plugins", "pelicanconf.py")
 ERROR_PAGE_CSP = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'"
@@ -161,6 +164,7 @@ class Builder:
         self.log = MistakeLog(handler)
         self.mistakes: list = []  # the last build's
         self.pages_of: dict[str, set[str]] = {}  # source -> pages it has ever written
+        self.citing_withheld: set[str] = set()  # sources citing an entry the bibliography left out
         self.error_pages: set[str] = set()  # pages served as an error page since their last build
         self.announced: dict[str, float] = {}  # this build: edited page -> seconds until on disk
         self.late: set[str] = set()  # announced pages whose source then had a mistake
@@ -212,6 +216,7 @@ class Builder:
         settings = read_settings(
             os.path.join(ROOT, "pelicanconf.py"),
             override={
+                **KEEP_GOING,  # a broken .bib entry: its page shows it, the rest is rebuilt
                 "OUTPUT_PATH": self.output,
                 "PATH": self.content,
                 "DEV_RELOAD": True,
@@ -253,6 +258,9 @@ class Builder:
             self.session.skip = set()
         for source, pages in self.session.sources.items():
             self.pages_of.setdefault(source, set()).update(pages)
+        bibliography = pelican_glue._run.bibliography  # this build's (withheld: entries with a mistake)
+        withheld = set(getattr(bibliography, "withheld", ()) or ())
+        self.citing_withheld = {source for source, keys in self.session.cited.items() if keys & withheld}
         ok = not self.handler.errors
         kind = "incremental, " if incremental else ""
         ready = "".join(f"; /{page.removesuffix('index.html')} served after {seconds:.2f} s"
@@ -314,6 +322,11 @@ class Builder:
         first = page.split("/")[0]
         sources |= {path for path, *_ in self.mistakes if path and not self.pages_of.get(path)
                     and os.path.splitext(os.path.basename(path))[0] in (first, first.removesuffix(".html"))}
+        if sources & self.citing_withheld:
+            # It cites an entry left out for a mistake in its bibliography file: that
+            # file's lines are this page's too (no page is written from that file).
+            sources |= {path for path, *_ in self.mistakes if path and not self.pages_of.get(path)
+                        and not path.endswith((".md", ".markdown"))}
         own = [m for m in self.mistakes if m[0] in sources]
         if not own:
             return None

@@ -71,6 +71,7 @@ class DevReload:
     def __init__(self):
         self.generation = 0  # the build now running
         self.sources: dict[str, set[str]] = {}  # source file -> pages it writes
+        self.cited: dict[str, set[str]] = {}  # source file -> the citation keys it cites
         self.listed_in: dict[str, set[str]] = {}  # article source -> its topic and tag pages
         self.previously_listed_in: dict[str, set[str]] = {}
         self.changed_sources: set[str] = set()
@@ -101,7 +102,7 @@ class DevReload:
         self.kept = set()
         self.deferred_feeds = []
         self.previously_listed_in, self.listed_in = self.listed_in, {}
-        self.sources = {}
+        self.sources, self.cited = {}, {}
         return bool(self.skip), keep_cache
 
     def write_everything(self) -> None:
@@ -178,6 +179,7 @@ class DevReload:
             for content in getattr(generator, attribute, []) or []:
                 source = os.path.abspath(content.source_path)
                 self.sources.setdefault(source, set()).add(content.save_as)
+                self.cited[source] = set(getattr(content, "cited_keys", None) or ())
                 if attribute == "articles":
                     self.last_good[source] = content
                     wrappers = [getattr(content, "category", None), *(getattr(content, "tags", None) or [])]

@@ -124,7 +124,7 @@ def check_link(
         return None  # {category}, {tag}, {author}: Pelican makes those pages from the metadata
     unresolved = PLACEHOLDER.match(value)
     if unresolved:
-        return _unresolved(link, value, unresolved[1], site, source_dir)
+        return _unresolved(link, value, unresolved[1], site, source_dir, page_url)
     if ":" in value:
         external = _external_link(link)
         if external is not _NOT_EXTERNAL:
@@ -146,7 +146,7 @@ def check_link(
             if not value.startswith(("/", ".")) and LOOKS_LIKE_A_HOST.match(first):
                 return Broken(link, f"link {value!r} leads to no page of this site; "
                                     f"for another site write 'https://{value}'", needles)
-            close = nearest(target.path, site.pages)
+            close = nearest(target.path, _elsewhere(site, page_url))
             hint = f"; did you mean {close!r}?" if close else ""
             return Broken(link, f"link {value!r}: no page at {target.path}{hint}", needles)
         if not fragment:
@@ -195,7 +195,15 @@ def _no_anchor(link: Link, fragment: str, ids, where: str, needles: tuple[str, .
     return Broken(link, f"link {link.value.strip()!r}: no anchor #{fragment} on {where}{hint}", needles)
 
 
-def _unresolved(link: Link, value: str, kind: str, site: Site, source_dir: str) -> Broken:
+def _elsewhere(site: Site, page_url: str) -> list[str]:
+    """Every URL path of the site but those of the page the link is on: a link never means
+    the page it is written on, so that page is never the suggestion."""
+    own = site.lookup(page_url)
+    return [path for path, key in site.pages.items() if own is None or key != own]
+
+
+def _unresolved(link: Link, value: str, kind: str, site: Site, source_dir: str,
+                page_url: str) -> Broken:
     # Pelican leaves an unresolved link with its fragment written twice (x.md#a#a).
     path_part, hash_, fragment = value.partition("#")
     value = path_part + (hash_ + fragment.split("#")[0] if hash_ else "")
@@ -204,7 +212,9 @@ def _unresolved(link: Link, value: str, kind: str, site: Site, source_dir: str) 
     close = None
     if site.sources:
         relative = path.lstrip("/") if path.startswith("/") else _join(source_dir, path)
-        match = nearest(relative, site.sources)
+        own = site.lookup(page_url)
+        match = nearest(relative, [source for source, url in site.sources.items()
+                                   if url != page_url and (own is None or site.lookup(url) != own)])
         if match:
             close = "{" + kind + "}/" + match
     hint = f"; did you mean {close!r}?" if close else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -488,3 +489,39 @@ def test_the_content_cache_is_not_gzipped(tmp_path):
     article.write_text(article.read_text() + "\nA cachedrebuildmarker word.\n")
     assert builder.build({str(article)})
     assert "cachedrebuildmarker" in (output / "second-article" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_bib_entry_shows_on_its_citing_page_and_the_rest_is_rebuilt(tmp_path, logged_builder):
+    """The devserver goes on after a bibliography mistake, as tools/build.py does: the page
+    citing the broken entry is served as the error page with the .bib file's path:line, the
+    other pages are rebuilt with their edits, and fixing the entry brings the page back."""
+    from tools import devserver
+
+    content = copy_site("minimal", tmp_path)
+    citing = content / "articles" / "first-article.md"
+    citing.write_text(citing.read_text() + "\nA cited sentence [@minimal2026].\n")
+    builder = logged_builder(content)
+    assert builder.build()
+    assert builder.session.cited[str(citing)] == {"minimal2026"}
+    bib = content / "bibliography" / "minimal.bib"
+    good = bib.read_text()
+    broken_line = 2  # the comma after the author field left out
+    assert good.splitlines()[1].endswith(",")
+    bib.write_text(good.replace("{{Example Organisation}},", "{{Example Organisation}}", 1))
+    other = content / "articles" / "second-article.md"
+    other.write_text(other.read_text() + "\nA sentence added while the entry is broken.\n")
+    assert not builder.build()
+    page = next(iter(builder.pages_of[str(citing)]))
+    found = builder.mistakes_for("/" + page)
+    assert found, builder.mistakes
+    own = [(path, line) for path, line, _level, _text in found[1]]
+    assert (str(bib), broken_line) in own, found
+    body = devserver.error_page(found[1], found[2], builder.generation).decode()
+    assert f"{os.path.relpath(bib)}:{broken_line}:" in body
+    other_page = next(iter(builder.pages_of[str(other)]))
+    assert builder.mistakes_for("/" + other_page) is None
+    assert "A sentence added while the entry" in (tmp_path / "dev" / other_page).read_text()
+
+    bib.write_text(good)
+    assert builder.build({str(bib)})
+    assert builder.mistakes_for("/" + page) is None

@@ -55,6 +55,12 @@ MALFORMED = {
         "\n@Article{title = {x}}\n", (2, "this '@Article' entry has no key; write @article{key, ...}")),
     "no key, a comma": (
         "@article{, title = {x}}\n", (1, "this '@article' entry has no key; write @article{key, ...}")),
+    "no key, a field on the next line": (
+        "@misc{k, title = {A}}\n\n@article{\n  title = {x},\n  year = {2020}\n}\n",
+        (3, "this '@article' entry has no key; write @article{key, ...}")),
+    "no key, a comma on the next line": (
+        "@article{\n  ,\n  title = {x}\n}\n",
+        (1, "this '@article' entry has no key; write @article{key, ...}")),
     "no comma after the key": ("@article{a title = {x}}\n", (1, "missing ',' after the key 'a'")),
     "the file ends after the key": ("@misc{k", (1, "missing ',' after the key 'k'")),
     "a field without =": (

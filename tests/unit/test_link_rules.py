@@ -1,6 +1,7 @@
 """linkcheck.links.check_link: a page's own anchors (every citation and back-link) are
 checked without parsing a URL, and a link with a scheme is checked once per build
-whatever page it is on; both give what the general path gives."""
+whatever page it is on; both give what the general path gives. A broken link's
+"did you mean" never names the page the link is on."""
 
 from __future__ import annotations
 
@@ -68,3 +69,29 @@ def test_a_colon_without_a_scheme_still_resolves_on_the_site():
     assert check_link(Link("a", "href", "/a/#x:y"), "/b/", site(frozenset({"x:y"})), set()) is None
     problem = check_link(Link("a", "href", "/nowhere:1"), "/b/", site(), set())
     assert problem.message.startswith("link '/nowhere:1': no page at /nowhere:1")
+
+
+def sourced_site():
+    pages = {"/what-is-ptsd/": "what-is-ptsd/index.html",
+             "/what-is-ptsd/index.html": "what-is-ptsd/index.html",
+             "/ptsd-treatments/": "ptsd-treatments/index.html"}
+    sources = {"articles/what-is-ptsd.md": "/what-is-ptsd/",
+               "articles/ptsd-treatments.md": "/ptsd-treatments/"}
+    return Site(pages=pages, ids=lambda key: frozenset(), sources=sources)
+
+
+def test_a_missing_filename_link_never_suggests_the_page_it_is_on():
+    link = Link("a", "href", "{filename}what-is-ptsdd.md")
+    on_itself = check_link(link, "/what-is-ptsd/", sourced_site(), set(), "articles")
+    assert on_itself.message == ("link '{filename}what-is-ptsdd.md': no file 'what-is-ptsdd.md' in the "
+                                 "content folder; did you mean '{filename}/articles/ptsd-treatments.md'?")
+    elsewhere = check_link(link, "/ptsd-treatments/", sourced_site(), set(), "articles")
+    assert elsewhere.message.endswith("did you mean '{filename}/articles/what-is-ptsd.md'?")
+
+
+def test_a_missing_page_link_never_suggests_the_page_it_is_on():
+    link = Link("a", "href", "/what-is-ptsdd/")
+    on_itself = check_link(link, "/what-is-ptsd/", sourced_site(), set())
+    assert on_itself.message == "link '/what-is-ptsdd/': no page at /what-is-ptsdd/"  # nothing else is close
+    elsewhere = check_link(link, "/ptsd-treatments/", sourced_site(), set())
+    assert elsewhere.message.endswith("did you mean '/what-is-ptsd/'?")

@@ -660,8 +660,17 @@ def test_a_link_left_open_and_a_bold_left_open_are_errors_at_their_lines(render)
     ]
 
 
+def test_a_link_left_open_with_brackets_in_its_text_is_an_error_at_its_line(render):
+    mistake = error_of(render, "Intro.\n\nSee [see [1]](/what-is-ptsd/ here.\n")
+    assert [(error.line, error.message) for error in mistake.errors] == [
+        (3, "'[see [1]](/what-is-ptsd/' is not a link, so it would show as written: close it as "
+            "[text](address) -- the ')' or ']' is missing"),
+    ]
+
+
 @pytest.mark.parametrize("source", [
-    "Fine **bold**, [a link](/b/), `**code` and `[x](y`.", "Escaped \\*\\* stars.", "A ](stray and [a] (b).",
+    "Fine **bold**, [a link](/b/), `**code` and `[x](y`.",
+    "A closed [see [1]](/b/) link and [a] [b](/c/).", "Escaped \\*\\* stars.", "A ](stray and [a] (b).",
 ])
 def test_closed_links_and_bold_pass(render, source):
     render(source)

@@ -178,7 +178,8 @@ def _check_entry(text: str, at: int, problems: list, keys: dict) -> int:
             entry.spaces()
             key = re.match(r"[^\s,{}()]+", text[entry.i :])
             if not key or text[entry.i + key.end() :].lstrip(" \t").startswith("="):
-                raise _Stop(entry.i, f"this '@{kind.group(1)}' entry has no key; write @{name}{{key, ...}}")
+                # At the '@' line: the line after is a field, where nothing is wrong.
+                raise _Stop(at, f"this '@{kind.group(1)}' entry has no key; write @{name}{{key, ...}}")
             keys.setdefault(key.group(0), entry.line(entry.i))
             entry.i += key.end()
             entry.spaces()

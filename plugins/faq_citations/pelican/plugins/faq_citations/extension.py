@@ -97,7 +97,9 @@ class FaqCitationsTreeprocessor(Treeprocessor):
 
 
 RAW_FOOTNOTE_RE = re.compile(r"\[\^[^\]\s]{1,40}\]")  # a footnote reference nothing defines
-RAW_LINK_RE = re.compile(r"\[[^\[\]\n]{1,80}\]\((?:[^)\s]{0,80})")  # '[text](addr' left open
+# '[text](addr' left open, also with brackets in the text ('[see [1]](addr'), one level deep
+# as Python-Markdown's own link text allows.
+RAW_LINK_RE = re.compile(r"\[(?:[^\[\]\n]|\[[^\[\]\n]{0,80}\]){1,80}\]\((?:[^)\s]{0,80})")
 BARE_KEY_RE = re.compile(r"(?<![@\w])\[([A-Za-z][\w:.\-]*)\](?![(\[:])")
 
 
